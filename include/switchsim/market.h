@@ -1,0 +1,28 @@
+/* market.h - tariffs and what they cost a household over a year. */
+#ifndef SWITCHSIM_MARKET_H
+#define SWITCHSIM_MARKET_H
+
+#include <stdbool.h>
+
+#include "switchsim/scenario.h"
+
+/* Annual cost in £ of `t` for a household using elec_kwh and gas_kwh a year; gas parts
+ * count only when dual is true. */
+double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual);
+
+/* `t` with every rate multiplied by factor. */
+struct tariff tariff_scaled(const struct tariff *t, double factor);
+
+/* The market row index of the cheapest tariff for the scenario's reference household among
+ * rows of `payment`, or -1 when the market has none for that payment method. */
+int market_best_row(const struct scenario *sc, enum payment payment);
+
+/* Annual cost in £ for the reference household of market row `row` in a round whose
+ * market index is `index`. */
+double market_reference_cost(const struct scenario *sc, int row, double index);
+
+/* Payment method from its name (direct_debit, standard_credit, prepayment); -1 if none. */
+int payment_from_name(const char *name);
+const char *payment_name(enum payment p);
+
+#endif

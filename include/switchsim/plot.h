@@ -1,0 +1,39 @@
+/* plot.h - charts and a bulletin drawn by gnuplot from a results folder (run, sweep, compare). */
+#ifndef SWITCHSIM_PLOT_H
+#define SWITCHSIM_PLOT_H
+
+#include <stddef.h>
+
+#include "switchsim/error.h"
+
+/* The files plot_results made, as paths (out_dir/NAME), in the order they were made.
+ * Start it zeroed: struct plot_list made = {0}. */
+struct plot_list {
+    char **names;
+    size_t n;
+};
+
+/* Frees every name and empties the list; NULL or an empty list is a no-op. */
+void plot_list_free(struct plot_list *list);
+
+/* Copies the `name = ...` value of section [scenario] in RESULTS_DIR/scenario.ini into buf
+ * (trimmed, truncated to size - 1 bytes at a UTF-8 character boundary). Returns 0; -1 with
+ * *err filled (ERROR_INPUT) when the file cannot be read or has no non-empty name. */
+int plot_scenario_name(const char *results_dir, char *buf, size_t size, struct error *err);
+
+/* Draws every chart the results folder `results_dir` allows (a run, a sweep, or a compare,
+ * recognised by which files it holds: summary.csv with daily.csv and savings_hist.csv when
+ * present, sweep.csv, compare.csv) into out_dir (created if missing), in format "png", "svg"
+ * or "pdf". Each chart NAME gets its script NAME.gp and its data NAME.dat beside it, so staff
+ * can restyle and rerun it with `gnuplot NAME.gp` from out_dir; bulletin.md holds headline
+ * sentences with 95% CIs and links the charts. Every piece of scenario text reaching a script
+ * is quoted as data; gnuplot runs without a shell. Lists each file made in *made (also on
+ * failure; the caller frees it with plot_list_free). Returns 0; -1 with *err filled:
+ * ERROR_INPUT for a bad format or a missing or malformed results folder or file (FILE:LINE:
+ * column), ERROR_SYSTEM when out_dir cannot be written or gnuplot is missing or fails (the
+ * scripts and bulletin are still written; when missing, the message says `gnuplot not found:
+ * install it with apt-get install gnuplot-nox`). */
+int plot_results(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* results.h - the result files of a run: summary, replications, daily, savings, bids. */
+#ifndef SWITCHSIM_RESULTS_H
+#define SWITCHSIM_RESULTS_H
+
+#include <stdio.h>
+
+#include "switchsim/experiment.h"
+#include "switchsim/stats.h"
+
+/* The per-replication value of metric m over all rounds: counts add up, ratios are taken
+ * of the sums, prices and bidders are averaged over rounds, failed lots add up. */
+double results_all_rounds(const struct experiment *ex, int rep, enum metric m);
+
+/* The summary of metric m in round r (0-based; r == rounds means all rounds). */
+void results_summary(const struct experiment *ex, int r, enum metric m, struct summary *out);
+
+/* Writes summary.csv, replications.csv, daily.csv, savings_hist.csv, bids.csv and the
+ * resolved scenario.ini into dir (created if missing). Each file is written to a temporary
+ * name first and all are renamed only when every one is complete, so a failure leaves no
+ * partial results. Returns 0, or -1 with *err filled. */
+int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
+                  struct error *err);
+
+/* Prints the headline figures with their 95% CIs, round by round, for people. */
+void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out);
+
+#endif

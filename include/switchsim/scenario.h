@@ -1,0 +1,226 @@
+/* scenario.h - a scenario: INI keys and CSV tables, loaded and validated into one struct. */
+#ifndef SWITCHSIM_SCENARIO_H
+#define SWITCHSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "switchsim/error.h"
+
+#define SCENARIO_PATH_MAX 512
+#define SCENARIO_NAME_MAX 128
+#define SCENARIO_MAX_REMINDERS 16
+
+/* Payment methods; each is a separate lot in the auction. */
+enum payment { PAY_DIRECT_DEBIT, PAY_STANDARD_CREDIT, PAY_PREPAYMENT, PAY_COUNT };
+
+enum auction_rule { RULE_FIRST_PRICE, RULE_SECOND_PRICE };
+enum bid_strategy { STRATEGY_MARKUP, STRATEGY_EQUILIBRIUM };
+
+/* A tariff: unit rates in pence per kWh, standing charges in pence per day. */
+struct tariff {
+    double elec_unit;
+    double elec_standing;
+    double gas_unit;
+    double gas_standing;
+};
+
+/* One row of the market table: a supplier's current tariff for one payment method, and
+ * the share of that payment method's households on it. */
+struct market_row {
+    char supplier[64];
+    enum payment payment;
+    struct tariff tariff;
+    double share;
+};
+
+/* One row of the supplier table: who may bid and how. Costs are £/year to supply the
+ * reference household on direct debit; other lots scale them by the market's price ratio. */
+struct supplier_row {
+    char name[64];
+    double participation; /* probability of bidding in a round, 0..1 */
+    double cost_low;      /* private cost drawn uniform on [cost_low, cost_high] */
+    double cost_high;
+    enum bid_strategy strategy;
+    double markup;        /* cost-plus: bid = cost * (1 + markup) */
+    double capacity;      /* most households it takes per lot and round; 0 = no limit */
+};
+
+/* One row of the rounds table (the tariff scenario): multipliers for round `round`. */
+struct round_row {
+    double market_index;       /* market tariffs x this */
+    double cost_index;         /* supplier costs x this */
+    double registration_index; /* expected registrations x this */
+};
+
+struct scenario {
+    char path[SCENARIO_PATH_MAX]; /* the INI file it was read from */
+
+    struct {
+        char name[SCENARIO_NAME_MAX];
+        int rounds;
+        int replications;
+        uint64_t seed;
+        double interval_days; /* round r starts at (r-1) * interval_days */
+    } scenario;
+
+    struct {
+        double expected;    /* Poisson mean per round */
+        double paper_share;
+        double window_days; /* registrations open [0, window_days) from round start */
+        char profile[SCENARIO_PATH_MAX]; /* CSV day,weight; empty = flat */
+    } registration;
+
+    struct {
+        int clerks;
+        double forms_per_clerk_day; /* data-entry rate of one clerk */
+        double postal_delay_min;    /* days; uniform on [min, max] */
+        double postal_delay_max;
+    } paper;
+
+    struct {
+        double dual_fuel_share;
+        double direct_debit_share;
+        double standard_credit_share;
+        double prepayment_share;
+        double vulnerable_share;
+        double elec_median_kwh;
+        double elec_p90_kwh;
+        double gas_median_kwh;
+        double gas_p90_kwh;
+        char market[SCENARIO_PATH_MAX]; /* CSV of current market tariffs */
+    } households;
+
+    struct {
+        enum auction_rule rule;
+        double day;            /* auction day, days from round start */
+        double reserve_margin; /* £/year under the best comparable market tariff */
+        double reference_elec_kwh;
+        double reference_gas_kwh;
+        char suppliers[SCENARIO_PATH_MAX];
+    } auction;
+
+    struct {
+        double send_delay_days;   /* from auction day to offers going out */
+        double email_delay_max_days;
+        double window_days;       /* acceptance window from receipt */
+        int n_reminders;
+        double reminder_days[SCENARIO_MAX_REMINDERS]; /* days after the offer is sent */
+    } offers;
+
+    struct {
+        /* P(accept within the window, no reminders) =
+         *   logistic(intercept + saving_coef * saving/100 + paper_coef * paper
+         *            + vulnerable_coef * vulnerable), 0 when saving <= 0 */
+        double intercept;
+        double saving_coef; /* per £100/year of saving */
+        double paper_coef;
+        double vulnerable_coef;
+        double reminder_lift; /* hazard x (1 + lift * reminders received) */
+        double fixed_probability; /* if >= 0: acceptance probability ignoring the curve */
+    } decisions;
+
+    struct {
+        double cooling_off_days;
+        double cancel_prob;
+        double transfer_days;
+        double fail_prob;
+        double fail_prob_prepayment;
+    } switching;
+
+    struct {
+        char table[SCENARIO_PATH_MAX]; /* CSV of per-round indices; empty = all 1 */
+        double reregister_prob;        /* non-switcher registers again next round */
+        double return_prob;            /* switcher comes back when the fixed term ends */
+        double fixed_term_days;
+    } rounds;
+
+    struct {
+        double savings_bin;            /* £ width of savings histogram bins */
+        double savings_max;            /* upper end of the histogram */
+    } output;
+
+    /* Tables, loaded and validated. */
+    struct market_row *market;
+    size_t n_market;
+    struct supplier_row *suppliers;
+    size_t n_suppliers;
+    struct round_row *round_rows; /* exactly scenario.rounds rows */
+    double *profile;              /* daily weights, n_profile days, normalised to sum 1 */
+    size_t n_profile;
+};
+
+/* Scenario files.
+ *
+ * The INI file: sections and keys as in the struct below, each key "section.field"
+ * (scenario_key_at lists them with type, default and documentation). Every key at most
+ * once; unknown sections and keys, indented continuation lines and keys outside a section
+ * are errors. ';' or '#' start a comment line; " ;" starts an inline comment. The file is
+ * UTF-8 text (a BOM and CRLF line ends are accepted) with lines of at most 1000 bytes, and
+ * key lines short enough for inih's 200-byte buffer (199 bytes). offers.reminder_days is
+ * a comma list of days, strictly ascending, possibly empty. decisions.fixed_probability is
+ * -1 (use the logistic curve) or 0..1.
+ *
+ * Tables are CSV (libcsv: quotes allowed, blank lines skipped, a BOM and CRLF accepted),
+ * named by path keys; a relative path is taken from the scenario file's directory, and
+ * stored resolved to an absolute path. The first row is a header holding exactly the
+ * table's column names, in any order:
+ *   households.market     supplier,payment,elec_unit_p,elec_standing_p_day,gas_unit_p,
+ *                         gas_standing_p_day,share
+ *                         payment: direct_debit|standard_credit|prepayment; the shares of
+ *                         each payment method's rows sum to 1; a method with households
+ *                         (households.*_share > 0) has at least one row; one row per
+ *                         supplier and method.
+ *   auction.suppliers     supplier,participation,cost_low,cost_high,strategy,markup,capacity
+ *                         strategy: markup|equilibrium; 0 < cost_low <= cost_high;
+ *                         capacity 0 = no limit; names unique.
+ *   rounds.table          round,market_index,cost_index,registration_index (optional)
+ *                         each round 1..scenario.rounds exactly once; indices > 0.
+ *   registration.profile  day,weight (optional)
+ *                         days 0, 1, 2, ... in order, exactly ceil(registration.window_days)
+ *                         of them; weights >= 0 with a positive sum.
+ * Every table needs at least one data row.
+ *
+ * After loading, round_rows always holds scenario.rounds rows (all 1 without a rounds
+ * table) and profile always holds ceil(window_days) daily weights summing to 1 (flat over
+ * [0, window_days) without a profile table, the last day weighted by its part inside). */
+
+/* Loads `path` (INI, tables read relative to it), applies the overrides
+ * ("SECTION.KEY=VALUE", n_sets of them, after the file), fills defaults and validates.
+ * Returns a scenario owned by the caller (scenario_destroy), or NULL with *err filled:
+ * ERROR_INPUT for anything the user wrote, ERROR_SYSTEM for out of memory.
+ * Errors in the file name it and the line (and the key, "section.key"); errors in a table
+ * name the CSV file, its line and the column; a missing table is reported at the key that
+ * names it; an error in an override names "--set SECTION.KEY=VALUE" (line 0). A later
+ * override of the same key wins. */
+struct scenario *scenario_load(const char *path, const char *const *sets, size_t n_sets,
+                               struct error *err);
+
+/* Frees a scenario and its tables. NULL is a no-op. */
+void scenario_destroy(struct scenario *sc);
+
+/* Writes the fully resolved scenario as INI (every key, defaults filled in, tables named
+ * by absolute path) so that loading the output gives the same scenario. Returns 0 or -1. */
+int scenario_write(const struct scenario *sc, FILE *out);
+
+/* One documented key, all strings static. */
+struct scenario_key_info {
+    const char *name;         /* "section.key" */
+    const char *type;         /* e.g. "integer", "probability", "first_price|second_price" */
+    const char *default_text; /* NULL when the key is required */
+    const char *doc;          /* one line */
+};
+
+/* Number of scenario keys. */
+size_t scenario_key_count(void);
+
+/* Describes key i (0 <= i < scenario_key_count(), in the order scenario_write uses) into
+ * *info. Returns 0, or -1 when i is out of range. */
+int scenario_key_at(size_t i, struct scenario_key_info *info);
+
+/* Writes the value of `key` ("section.key") in sc as scenario_write would into buf.
+ * Returns 0, or -1 for an unknown key or a buffer too small. */
+int scenario_value_text(const struct scenario *sc, const char *key, char *buf, size_t size);
+
+#endif

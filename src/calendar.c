@@ -1,0 +1,324 @@
+/* calendar.c - the event calendar: a 4-ary min-heap of (time, key) with lazy cancellation. */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "switchsim/calendar.h"
+
+/*
+ * Layout. The heap holds 16-byte entries ordered by (time, key), where
+ * key = seq << SLOT_BITS | slot: seq grows with every schedule, so equal times come out in
+ * scheduling order, and keys are unique, so the order is total. The payload of an event
+ * lives in a 12-byte slot, found through the low bits of the key; slots are recycled
+ * through a free list. That is 28 bytes per pending event (times the growth slack).
+ *
+ * A slot's generation is odd while its event is pending and even otherwise (free, or
+ * cancelled but still in the heap). A handle is generation << 32 | slot: it is never 0
+ * (the generation is odd) and it goes stale as soon as the event comes out or is
+ * cancelled, because both bump the generation. A generation wraps only after 2^31 reuses of
+ * one slot. A handle from another calendar is recognised only when it names no pending
+ * event here (handles carry no calendar identity).
+ *
+ * Cancelling only marks the slot; the entry is dropped when it reaches the top. When
+ * cancelled entries outnumber pending ones (and number PURGE_MIN or more) the heap is
+ * purged, so the heap stays within twice the pending events plus PURGE_MIN even when most
+ * events are cancelled.
+ *
+ * Limits: 2^26 entries at once (calendar_schedule then fails as if out of memory) and 2^38
+ * schedules between resets (asserted).
+ */
+
+#define SLOT_BITS 26
+#define SLOT_LIMIT (UINT64_C(1) << SLOT_BITS) /* at most this many entries at once */
+#define SLOT_MASK (SLOT_LIMIT - 1)
+#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
+#define NO_SLOT UINT32_MAX
+#define MIN_CAPACITY 16
+#define PURGE_MIN 256 /* purge only heaps with at least this many cancelled entries */
+
+struct calendar_entry {
+    double time;
+    uint64_t key;
+};
+
+/* When the slot is free, kind links the free list. */
+struct calendar_slot {
+    uint32_t kind;
+    uint32_t subject;
+    uint32_t gen;
+};
+
+struct calendar {
+    struct calendar_entry *heap;
+    struct calendar_slot *slots;
+    size_t len;          /* entries in the heap: pending plus cancelled */
+    size_t cap;          /* room in heap and in slots */
+    size_t cancelled;    /* cancelled entries still in the heap */
+    uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
+    uint32_t free_head;  /* first free slot below slots_used, or NO_SLOT */
+    uint64_t seq;        /* next sequence number */
+    double now;
+};
+
+static inline bool calendar_entry_less(const struct calendar_entry *a,
+                                       const struct calendar_entry *b)
+{
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+static inline uint32_t calendar_entry_slot(const struct calendar_entry *e)
+{
+    return (uint32_t)(e->key & SLOT_MASK);
+}
+
+/* Moves e up from the hole at i (h[i] is free to overwrite) to its place. */
+static inline void calendar_sift_up(struct calendar_entry *h, size_t i, struct calendar_entry e)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) >> 2;
+        if (!calendar_entry_less(&e, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = e;
+}
+
+/* Moves e down from the hole at i in the heap h[0..n) to its place. */
+static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t i,
+                                      struct calendar_entry e)
+{
+    for (;;) {
+        size_t c = 4 * i + 1;
+        if (c + 4 <= n) {
+            /* All four children exist: a tournament of three comparisons. */
+            size_t a = calendar_entry_less(&h[c + 1], &h[c]) ? c + 1 : c;
+            size_t b = calendar_entry_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+            c = calendar_entry_less(&h[b], &h[a]) ? b : a;
+        } else if (c < n) {
+            for (size_t j = c + 1; j < n; j++)
+                if (calendar_entry_less(&h[j], &h[c]))
+                    c = j;
+        } else {
+            break;
+        }
+        if (!calendar_entry_less(&h[c], &e))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = e;
+}
+
+/* Removes the top entry of the heap (which must not be empty). */
+static inline void calendar_remove_top(struct calendar *cal)
+{
+    size_t n = --cal->len;
+    if (n > 0)
+        calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
+}
+
+static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
+{
+    cal->slots[s].kind = cal->free_head;
+    cal->free_head = s;
+}
+
+/* Drops every cancelled entry and rebuilds the heap: O(len). */
+static void calendar_purge(struct calendar *cal)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cal->len; i++) {
+        uint32_t s = calendar_entry_slot(&cal->heap[i]);
+        if (cal->slots[s].gen & 1u)
+            cal->heap[n++] = cal->heap[i];
+        else
+            calendar_free_slot(cal, s);
+    }
+    cal->len = n;
+    cal->cancelled = 0;
+    if (n > 1)
+        for (size_t i = (n - 2) / 4 + 1; i-- > 0;)
+            calendar_sift_down(cal->heap, n, i, cal->heap[i]);
+}
+
+/* Doubles the room for entries and slots. Returns 0, or -1 with the calendar unchanged
+ * (a block that did grow is kept, unused, and reused by the next attempt). */
+static int calendar_grow(struct calendar *cal)
+{
+    if (cal->cap >= SLOT_LIMIT)
+        return -1;
+    size_t cap = cal->cap * 2;
+    if (cap > SLOT_LIMIT)
+        cap = SLOT_LIMIT;
+    struct calendar_entry *heap = realloc(cal->heap, cap * sizeof *heap);
+    if (!heap)
+        return -1;
+    cal->heap = heap;
+    struct calendar_slot *slots = realloc(cal->slots, cap * sizeof *slots);
+    if (!slots)
+        return -1;
+    cal->slots = slots;
+    cal->cap = cap;
+    return 0;
+}
+
+/* Takes the earliest pending event if its time is <= until: the heart of pop and run. */
+static inline bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
+{
+    while (cal->len > 0) {
+        struct calendar_entry top = cal->heap[0];
+        uint32_t s = calendar_entry_slot(&top);
+        struct calendar_slot *slot = &cal->slots[s];
+        bool pending = slot->gen & 1u;
+        if (pending) {
+            if (!(top.time <= until))
+                return false;
+            out->time = top.time;
+            out->kind = slot->kind;
+            out->subject = slot->subject;
+            slot->gen++;
+            cal->now = top.time;
+        } else {
+            cal->cancelled--;
+        }
+        calendar_free_slot(cal, s);
+        calendar_remove_top(cal);
+        if (pending)
+            return true;
+    }
+    return false;
+}
+
+struct calendar *calendar_create(size_t capacity_hint)
+{
+    struct calendar *cal = malloc(sizeof *cal);
+    if (!cal)
+        return NULL;
+    size_t cap = capacity_hint < MIN_CAPACITY ? MIN_CAPACITY : capacity_hint;
+    if (cap > SLOT_LIMIT)
+        cap = SLOT_LIMIT;
+    cal->heap = malloc(cap * sizeof *cal->heap);
+    cal->slots = malloc(cap * sizeof *cal->slots);
+    if (!cal->heap || !cal->slots) {
+        calendar_destroy(cal);
+        return NULL;
+    }
+    cal->cap = cap;
+    cal->len = 0;
+    cal->cancelled = 0;
+    cal->slots_used = 0;
+    cal->free_head = NO_SLOT;
+    cal->seq = 0;
+    cal->now = 0.0;
+    return cal;
+}
+
+void calendar_destroy(struct calendar *cal)
+{
+    if (!cal)
+        return;
+    free(cal->heap);
+    free(cal->slots);
+    free(cal);
+}
+
+void calendar_reset(struct calendar *cal)
+{
+    /* Pending events' handles must go stale; every slot becomes free, lowest first. */
+    for (size_t i = 0; i < cal->len; i++) {
+        struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->heap[i])];
+        slot->gen += slot->gen & 1u;
+    }
+    cal->free_head = NO_SLOT;
+    for (uint32_t s = cal->slots_used; s-- > 0;)
+        calendar_free_slot(cal, s);
+    cal->len = 0;
+    cal->cancelled = 0;
+    cal->seq = 0;
+    cal->now = 0.0;
+}
+
+int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t subject,
+                      calendar_handle *handle)
+{
+    assert(!isnan(time) && time >= cal->now);
+    if (cal->len == cal->cap && calendar_grow(cal) != 0)
+        return -1;
+    assert(cal->seq < SEQ_LIMIT);
+    uint32_t s;
+    struct calendar_slot *slot;
+    if (cal->free_head != NO_SLOT) {
+        s = cal->free_head;
+        slot = &cal->slots[s];
+        cal->free_head = slot->kind;
+        slot->gen++;
+    } else {
+        /* slots_used never exceeds the most entries ever held, so there is room. */
+        s = cal->slots_used++;
+        slot = &cal->slots[s];
+        slot->gen = 1;
+    }
+    slot->kind = kind;
+    slot->subject = subject;
+    struct calendar_entry e = {time, cal->seq++ << SLOT_BITS | s};
+    calendar_sift_up(cal->heap, cal->len++, e);
+    if (handle)
+        *handle = (uint64_t)slot->gen << 32 | s;
+    return 0;
+}
+
+bool calendar_cancel(struct calendar *cal, calendar_handle handle)
+{
+    uint32_t s = (uint32_t)handle;
+    uint32_t gen = (uint32_t)(handle >> 32);
+    if (s >= cal->slots_used || !(gen & 1u) || cal->slots[s].gen != gen)
+        return false;
+    cal->slots[s].gen++;
+    cal->cancelled++;
+    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len)
+        calendar_purge(cal);
+    return true;
+}
+
+bool calendar_pop(struct calendar *cal, struct calendar_event *out)
+{
+    return calendar_take(cal, INFINITY, out);
+}
+
+double calendar_next_time(struct calendar *cal)
+{
+    while (cal->len > 0) {
+        uint32_t s = calendar_entry_slot(&cal->heap[0]);
+        if (cal->slots[s].gen & 1u)
+            return cal->heap[0].time;
+        cal->cancelled--;
+        calendar_free_slot(cal, s);
+        calendar_remove_top(cal);
+    }
+    return INFINITY;
+}
+
+double calendar_now(const struct calendar *cal)
+{
+    return cal->now;
+}
+
+size_t calendar_size(const struct calendar *cal)
+{
+    return cal->len - cal->cancelled;
+}
+
+int calendar_run(struct calendar *cal, double until, calendar_handler handler, void *ctx)
+{
+    assert(!isnan(until) && until >= cal->now);
+    struct calendar_event ev;
+    while (calendar_take(cal, until, &ev)) {
+        int rc = handler(ctx, &ev);
+        if (rc != 0)
+            return rc;
+    }
+    if (isfinite(until))
+        cal->now = until;
+    return 0;
+}

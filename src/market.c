@@ -1,0 +1,57 @@
+/* market.c - tariffs and what they cost a household over a year. */
+#include <string.h>
+
+#include "switchsim/market.h"
+
+static const char *const payment_names[PAY_COUNT] = {"direct_debit", "standard_credit",
+                                                     "prepayment"};
+
+double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual)
+{
+    /* Rates are pence: per kWh, and per day for standing charges. */
+    double pence = t->elec_unit * elec_kwh + t->elec_standing * 365.0;
+    if (dual)
+        pence += t->gas_unit * gas_kwh + t->gas_standing * 365.0;
+    return pence / 100.0;
+}
+
+struct tariff tariff_scaled(const struct tariff *t, double factor)
+{
+    return (struct tariff){t->elec_unit * factor, t->elec_standing * factor,
+                           t->gas_unit * factor, t->gas_standing * factor};
+}
+
+double market_reference_cost(const struct scenario *sc, int row, double index)
+{
+    return index * tariff_annual_cost(&sc->market[row].tariff, sc->auction.reference_elec_kwh,
+                                      sc->auction.reference_gas_kwh, true);
+}
+
+int market_best_row(const struct scenario *sc, enum payment payment)
+{
+    int best = -1;
+    double best_cost = 0;
+    for (size_t i = 0; i < sc->n_market; i++) {
+        if (sc->market[i].payment != payment)
+            continue;
+        double c = market_reference_cost(sc, (int)i, 1.0);
+        if (best < 0 || c < best_cost) {
+            best = (int)i;
+            best_cost = c;
+        }
+    }
+    return best;
+}
+
+int payment_from_name(const char *name)
+{
+    for (int p = 0; p < PAY_COUNT; p++)
+        if (strcmp(name, payment_names[p]) == 0)
+            return p;
+    return -1;
+}
+
+const char *payment_name(enum payment p)
+{
+    return (unsigned)p < PAY_COUNT ? payment_names[p] : "?";
+}

@@ -1,0 +1,336 @@
+/* results.c - the result files of a run: summary, replications, daily, savings, bids. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "switchsim/market.h"
+#include "switchsim/results.h"
+
+static double rep_metric(const struct experiment *ex, int rep, int round, enum metric m)
+{
+    return ex->reps[rep].metrics[(size_t)round * M_COUNT + m];
+}
+
+static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
+
+double results_all_rounds(const struct experiment *ex, int rep, enum metric m)
+{
+    switch (m) {
+    case M_CONVERSION:
+        return ratio(results_all_rounds(ex, rep, M_SWITCHED),
+                     results_all_rounds(ex, rep, M_REGISTERED));
+    case M_CONVERSION_ONLINE:
+        return ratio(results_all_rounds(ex, rep, M_SWITCHED_ONLINE),
+                     results_all_rounds(ex, rep, M_REGISTERED_ONLINE));
+    case M_CONVERSION_PAPER:
+        return ratio(results_all_rounds(ex, rep, M_SWITCHED_PAPER),
+                     results_all_rounds(ex, rep, M_REGISTERED_PAPER));
+    case M_SAVING_MEAN:
+        return ratio(results_all_rounds(ex, rep, M_SAVING_TOTAL),
+                     results_all_rounds(ex, rep, M_SWITCHED));
+    case M_WINNING_ANNUAL_COST:
+    case M_MARKET_BEST_COST:
+    case M_BIDDERS: {
+        double sum = 0;
+        int n = 0;
+        for (int r = 0; r < ex->rounds; r++) {
+            double x = rep_metric(ex, rep, r, m);
+            if (!isnan(x)) {
+                sum += x;
+                n++;
+            }
+        }
+        return n ? sum / n : NAN;
+    }
+    default: {
+        double sum = 0;
+        for (int r = 0; r < ex->rounds; r++)
+            sum += rep_metric(ex, rep, r, m);
+        return sum;
+    }
+    }
+}
+
+static double value(const struct experiment *ex, int rep, int r, enum metric m)
+{
+    return r == ex->rounds ? results_all_rounds(ex, rep, m) : rep_metric(ex, rep, r, m);
+}
+
+void results_summary(const struct experiment *ex, int r, enum metric m, struct summary *out)
+{
+    size_t n = (size_t)ex->replications;
+    double *x = malloc((n + 1) * sizeof *x), *scratch = malloc((n + 1) * sizeof *scratch);
+    if (!x || !scratch) {
+        free(x);
+        free(scratch);
+        *out = (struct summary){.mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
+                                .p05 = NAN, .p50 = NAN, .p95 = NAN};
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = value(ex, (int)i, r, m);
+    summary_of(x, n, 1, scratch, out);
+    free(x);
+    free(scratch);
+}
+
+/* A number as CSV text: shortest form that keeps 10 significant digits; NaN is empty. */
+static void put_number(FILE *f, double x)
+{
+    if (isnan(x))
+        return;
+    if (x == floor(x) && fabs(x) < 1e15)
+        fprintf(f, "%.0f", x);
+    else
+        fprintf(f, "%.10g", x);
+}
+
+/* A text field, quoted through libcsv only when it needs quoting. */
+static void put_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
+
+static void put_round(FILE *f, int r, int rounds)
+{
+    if (r == rounds)
+        fputs("all", f);
+    else
+        fprintf(f, "%d", r + 1);
+}
+
+static void write_summary(FILE *f, const struct experiment *ex)
+{
+    fputs("round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n", f);
+    for (int r = 0; r <= ex->rounds; r++) {
+        for (int m = 0; m < M_COUNT; m++) {
+            struct summary s;
+            results_summary(ex, r, (enum metric)m, &s);
+            put_round(f, r, ex->rounds);
+            fprintf(f, ",%s", metric_name((enum metric)m));
+            double v[] = {s.mean, s.sd, s.ci_low, s.ci_high, s.p05, s.p50, s.p95};
+            for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+                fputc(',', f);
+                put_number(f, v[k]);
+            }
+            fprintf(f, ",%zu\n", s.n);
+        }
+    }
+}
+
+static void write_replications(FILE *f, const struct experiment *ex)
+{
+    fputs("replication,round", f);
+    for (int m = 0; m < M_COUNT; m++)
+        fprintf(f, ",%s", metric_name((enum metric)m));
+    fputc('\n', f);
+    for (int i = 0; i < ex->replications; i++) {
+        for (int r = 0; r < ex->rounds; r++) {
+            fprintf(f, "%d,%d", i + 1, r + 1);
+            for (int m = 0; m < M_COUNT; m++) {
+                fputc(',', f);
+                put_number(f, rep_metric(ex, i, r, (enum metric)m));
+            }
+            fputc('\n', f);
+        }
+    }
+}
+
+static void write_daily(FILE *f, const struct experiment *ex)
+{
+    fputs("day", f);
+    for (int c = 0; c < DAILY_COUNT; c++)
+        fprintf(f, ",%s", daily_column_name((enum daily_column)c));
+    fputc('\n', f);
+    const struct model_totals *t = &ex->totals;
+    for (size_t d = 0; d < t->days; d++) {
+        fprintf(f, "%zu", d);
+        for (int c = 0; c < DAILY_COUNT; c++) {
+            fputc(',', f);
+            put_number(f, (double)t->daily[d * DAILY_COUNT + c] / ex->replications);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void write_hist(FILE *f, const struct experiment *ex, const struct scenario *sc)
+{
+    const struct model_totals *t = &ex->totals;
+    double w = sc->output.savings_bin;
+    fputs("bin_low,bin_high,count\n", f);
+    fprintf(f, "-inf,0,%llu\n", (unsigned long long)t->hist[0]);
+    for (size_t b = 0; b < t->bins; b++) {
+        put_number(f, b * w);
+        fputc(',', f);
+        put_number(f, (b + 1) * w);
+        fprintf(f, ",%llu\n", (unsigned long long)t->hist[b + 1]);
+    }
+    put_number(f, t->bins * w);
+    fprintf(f, ",inf,%llu\n", (unsigned long long)t->hist[t->bins + 1]);
+}
+
+static void write_bids(FILE *f, const struct experiment *ex, const struct scenario *sc)
+{
+    static const char *const roles[] = {"lost", "winner", "runner_up"};
+    fputs("replication,round,lot,supplier,bid,won,role\n", f);
+    for (int i = 0; i < ex->replications; i++) {
+        const struct replication *rep = &ex->reps[i];
+        for (size_t k = 0; k < rep->n_bids; k++) {
+            const struct bid_record *b = &rep->bids[k];
+            if (isnan(b->amount))
+                continue; /* did not take part */
+            fprintf(f, "%d,%d,%s,", i + 1, b->round + 1, payment_name((enum payment)b->lot));
+            put_text(f, sc->suppliers[b->supplier].name);
+            fprintf(f, ",%.2f,%d,%s\n", b->amount, b->won == 1, roles[b->won]);
+        }
+    }
+}
+
+enum { FILE_SUMMARY, FILE_REPLICATIONS, FILE_DAILY, FILE_HIST, FILE_BIDS, FILE_SCENARIO,
+       FILE_COUNT };
+static const char *const file_names[FILE_COUNT] = {
+    "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv", "bids.csv",
+    "scenario.ini"};
+
+/* mkdir -p */
+static int make_dir(const char *dir)
+{
+    char path[1024];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return -1;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0777) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
+                  struct error *err)
+{
+    if (make_dir(dir))
+        return error_set(err, ERROR_SYSTEM, dir, 0, "", "cannot create folder: %s",
+                         strerror(errno));
+    char tmp[FILE_COUNT][1100], final[FILE_COUNT][1100];
+    int k = 0, rc = 0;
+    for (; k < FILE_COUNT; k++) {
+        snprintf(final[k], sizeof final[k], "%s/%s", dir, file_names[k]);
+        snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, file_names[k], (long)getpid());
+        FILE *f = fopen(tmp[k], "w");
+        if (!f) {
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
+                           strerror(errno));
+            break;
+        }
+        switch (k) {
+        case FILE_SUMMARY: write_summary(f, ex); break;
+        case FILE_REPLICATIONS: write_replications(f, ex); break;
+        case FILE_DAILY: write_daily(f, ex); break;
+        case FILE_HIST: write_hist(f, ex, sc); break;
+        case FILE_BIDS: write_bids(f, ex, sc); break;
+        case FILE_SCENARIO: scenario_write(sc, f); break;
+        }
+        if (ferror(f) | fclose(f)) {
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
+                           strerror(errno));
+            k++;
+            break;
+        }
+    }
+    if (rc) {
+        while (k-- > 0)
+            unlink(tmp[k]);
+        return rc;
+    }
+    for (k = 0; k < FILE_COUNT; k++)
+        if (rename(tmp[k], final[k]))
+            return error_set(err, ERROR_SYSTEM, final[k], 0, "", "cannot rename: %s",
+                             strerror(errno));
+    return 0;
+}
+
+/* 12345.6 -> "12,346" */
+static void thousands(char *buf, size_t size, double x)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(x));
+    size_t len = strlen(digits), o = 0;
+    if (x < 0 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        buf[o++] = digits[i];
+        if ((len - i - 1) % 3 == 0 && i + 1 < len)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+}
+
+static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)
+{
+    char a[40], b[40], c[40];
+    thousands(a, sizeof a, s->mean);
+    if (isnan(s->ci_low)) {
+        fprintf(out, "  %-22s %s%s\n", label, unit, a);
+        return;
+    }
+    thousands(b, sizeof b, s->ci_low);
+    thousands(c, sizeof c, s->ci_high);
+    fprintf(out, "  %-22s %s%s  (95%% CI %s%s to %s%s)\n", label, unit, a, unit, b, unit, c);
+}
+
+static void print_share(FILE *out, const char *label, const struct summary *s)
+{
+    if (isnan(s->mean))
+        fprintf(out, "  %-22s -\n", label);
+    else if (isnan(s->ci_low))
+        fprintf(out, "  %-22s %.1f%%\n", label, 100 * s->mean);
+    else
+        fprintf(out, "  %-22s %.1f%%  (95%% CI %.1f%% to %.1f%%)\n", label, 100 * s->mean,
+                100 * s->ci_low, 100 * s->ci_high);
+}
+
+void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out)
+{
+    fprintf(out, "%s: %d replication%s, seed %llu, %d round%s\n", sc->scenario.name,
+            ex->replications, ex->replications == 1 ? "" : "s",
+            (unsigned long long)sc->scenario.seed, ex->rounds, ex->rounds == 1 ? "" : "s");
+    for (int r = 0; r <= ex->rounds; r++) {
+        if (r == ex->rounds && ex->rounds == 1)
+            break;
+        if (r == ex->rounds)
+            fprintf(out, "all rounds\n");
+        else
+            fprintf(out, "round %d\n", r + 1);
+        struct summary s;
+        results_summary(ex, r, M_REGISTERED, &s);
+        print_count(out, "registered", &s, "");
+        results_summary(ex, r, M_SWITCHED, &s);
+        print_count(out, "switched", &s, "");
+        results_summary(ex, r, M_CONVERSION, &s);
+        print_share(out, "conversion", &s);
+        results_summary(ex, r, M_CONVERSION_PAPER, &s);
+        print_share(out, "conversion on paper", &s);
+        results_summary(ex, r, M_SAVING_TOTAL, &s);
+        print_count(out, "saving, total/year", &s, "£");
+        results_summary(ex, r, M_SAVING_MEAN, &s);
+        print_count(out, "saving per switcher", &s, "£");
+        results_summary(ex, r, M_PAPER_LATE, &s);
+        if (s.mean > 0)
+            print_count(out, "paper forms late", &s, "");
+        results_summary(ex, r, M_AUCTION_FAILED, &s);
+        if (s.mean > 0)
+            fprintf(out, "  %-22s %.2f lots on average\n", "auction failed", s.mean);
+    }
+}

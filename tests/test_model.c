@@ -1,0 +1,202 @@
+/* test_model.c - the switching model against closed forms and its own accounting. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "switchsim/experiment.h"
+#include "switchsim/offers.h"
+#include "switchsim/results.h"
+
+#define BASE "tests/data/model/base.ini"
+
+struct run {
+    struct scenario *sc;
+    struct model_setup setup;
+    struct experiment ex;
+};
+
+static void run(struct run *r, const char *const *sets, size_t n_sets, int reps)
+{
+    struct error err = {0};
+    r->sc = scenario_load(BASE, sets, n_sets, &err);
+    if (!r->sc)
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
+    assert_int_equal(model_setup_init(&r->setup, r->sc, &err), 0);
+    assert_int_equal(experiment_run(&r->setup, r->sc->scenario.seed, reps, 2, NULL, &r->ex,
+                                     &err),
+                     0);
+}
+
+static void done(struct run *r)
+{
+    experiment_cleanup(&r->ex);
+    model_setup_cleanup(&r->setup);
+    scenario_destroy(r->sc);
+}
+
+static double get(const struct run *r, int rep, int round, enum metric m)
+{
+    return r->ex.reps[rep].metrics[(size_t)round * M_COUNT + m];
+}
+
+/* Poisson registrations each kept with probability p: switched is Poisson(E p), so its
+ * mean and variance are both E p. A fixed number of registrations would give variance
+ * E p (1 - p), 30% lower here, which the variance check rejects. */
+static void test_binomial_thinning(void **state)
+{
+    (void)state;
+    const char *sets[] = {"decisions.fixed_probability=0.3", "decisions.reminder_lift=0",
+                          "switching.cancel_prob=0", "switching.fail_prob=0",
+                          "switching.fail_prob_prepayment=0", "rounds.reregister_prob=0"};
+    struct run r;
+    const int reps = 1000;
+    run(&r, sets, sizeof sets / sizeof *sets, reps);
+    double *x = malloc(reps * sizeof *x);
+    for (int i = 0; i < reps; i++)
+        x[i] = get(&r, i, 0, M_SWITCHED);
+    double mean = gsl_stats_mean(x, 1, reps), var = gsl_stats_variance(x, 1, reps);
+    double expected = 500 * 0.3;
+    print_message("switched mean %.2f var %.2f, exact both %.2f\n", mean, var, expected);
+    assert_true(fabs(mean - expected) < 4 * sqrt(expected / reps));
+    /* sample variance of a Poisson: sd about expected * sqrt(2 / (reps - 1)) */
+    assert_true(fabs(var - expected) < 4 * expected * sqrt(2.0 / (reps - 1)));
+    free(x);
+    done(&r);
+}
+
+/* Every registration ends in exactly one final state, in every replication, on a
+ * scenario that exercises every path: paper queue overflow, rounds, capacity, a failing
+ * lot, cancellations, failures, registering again and coming back. */
+static void test_accounting(void **state)
+{
+    (void)state;
+    const char *sets[] = {"scenario.rounds=4", "registration.expected=800",
+                          "registration.paper_share=0.4", "paper.clerks=1",
+                          "paper.forms_per_clerk_day=6", "switching.cancel_prob=0.2",
+                          "switching.fail_prob=0.1", "rounds.reregister_prob=0.6",
+                          "rounds.fixed_term_days=100", "rounds.return_prob=0.9",
+                          "auction.reserve_margin=160"};
+    struct run r;
+    run(&r, sets, sizeof sets / sizeof *sets, 20);
+    double failed_lots = 0, late = 0, no_offer = 0;
+    for (int i = 0; i < 20; i++) {
+        for (int k = 0; k < 4; k++) {
+            double reg = get(&r, i, k, M_REGISTERED);
+            double finals = get(&r, i, k, M_SWITCHED) + get(&r, i, k, M_DECLINED) +
+                            get(&r, i, k, M_CANCELLED) + get(&r, i, k, M_FAILED) +
+                            get(&r, i, k, M_NO_OFFER);
+            assert_true(reg == finals);
+            assert_true(get(&r, i, k, M_OFFERS) ==
+                        get(&r, i, k, M_ACCEPTED) + get(&r, i, k, M_DECLINED));
+            assert_true(get(&r, i, k, M_ACCEPTED) == get(&r, i, k, M_SWITCHED) +
+                                                         get(&r, i, k, M_CANCELLED) +
+                                                         get(&r, i, k, M_FAILED));
+            assert_true(reg == get(&r, i, k, M_REGISTERED_ONLINE) +
+                                   get(&r, i, k, M_REGISTERED_PAPER));
+            failed_lots += get(&r, i, k, M_AUCTION_FAILED);
+            no_offer += get(&r, i, k, M_NO_OFFER);
+        }
+        late += get(&r, i, 3, M_PAPER_LATE);
+    }
+    /* the scenario must really reach the rare paths */
+    assert_true(failed_lots > 0);
+    assert_true(no_offer > 0);
+    assert_true(late > 0);
+    done(&r);
+}
+
+/* More paper forms than one clerk can enter before auction day: the rest roll into the
+ * next round, and forms sent = registered in every round + late after the last. */
+static void test_paper_queue_rolls_over(void **state)
+{
+    (void)state;
+    const char *sets[] = {"scenario.rounds=2", "registration.expected=2000",
+                          "registration.paper_share=1", "paper.clerks=1",
+                          "paper.forms_per_clerk_day=20", "rounds.reregister_prob=0",
+                          "rounds.return_prob=0"};
+    struct run r;
+    const int reps = 100;
+    run(&r, sets, sizeof sets / sizeof *sets, reps);
+    double total = 0, rolled = 0, first = 0;
+    for (int i = 0; i < reps; i++) {
+        total += get(&r, i, 0, M_REGISTERED) + get(&r, i, 1, M_REGISTERED) +
+                 get(&r, i, 1, M_PAPER_LATE);
+        rolled += get(&r, i, 0, M_PAPER_LATE);
+        first += get(&r, i, 0, M_REGISTERED);
+        assert_true(get(&r, i, 0, M_REGISTERED_ONLINE) == 0);
+    }
+    total /= reps;
+    rolled /= reps;
+    first /= reps;
+    print_message("forms %.1f (exact 4000), entered in round 1 %.1f, rolled %.1f\n", total,
+                  first, rolled);
+    /* Poisson(4000) forms per replication: standard error of the mean 6.3 */
+    assert_true(fabs(total - 4000) < 4 * sqrt(4000.0 / reps));
+    /* the clerk works flat out from the first form (about day 1) to auction day 35 */
+    assert_true(first > 20 * 32 && first < 20 * 36);
+    assert_true(rolled > 1200);
+    done(&r);
+}
+
+/* The reminder hazard: with no lift the acceptance probability over the window is p;
+ * with a lift, 1 - (1 - p)^(sum of multiplied segment lengths / window). */
+static void test_reminder_hazard(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    const char *sets[] = {"offers.reminder_days=7,14", "offers.window_days=28",
+                          "decisions.reminder_lift=0.5"};
+    struct scenario *sc = scenario_load(BASE, sets, 3, &err);
+    assert_non_null(sc);
+    double p = 0.4;
+    double exponent = (7 * 1.0 + 7 * 1.5 + 14 * 2.0) / 28;
+    assert_float_equal(offer_accept_total_probability(sc, p), 1 - pow(1 - p, exponent), 1e-12);
+    /* inverse: the delay where the cumulative hazard reaches e */
+    double h0 = -log(1 - p) / 28;
+    assert_float_equal(offer_accept_delay(sc, p, h0 * 3), 3, 1e-9);
+    assert_float_equal(offer_accept_delay(sc, p, h0 * (7 + 1.5 * 2)), 9, 1e-9);
+    assert_true(offer_accept_delay(sc, p, 10.0) < 0);
+    sc->decisions.reminder_lift = 0;
+    assert_float_equal(offer_accept_total_probability(sc, p), p, 1e-12);
+    scenario_destroy(sc);
+}
+
+/* The same seed gives the same numbers whatever the number of threads. */
+static void test_threads_do_not_change_results(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    struct scenario *sc = scenario_load(BASE, NULL, 0, &err);
+    assert_non_null(sc);
+    struct model_setup setup;
+    assert_int_equal(model_setup_init(&setup, sc, &err), 0);
+    struct experiment a, b;
+    assert_int_equal(experiment_run(&setup, 5, 8, 1, NULL, &a, &err), 0);
+    assert_int_equal(experiment_run(&setup, 5, 8, 3, NULL, &b, &err), 0);
+    for (int i = 0; i < 8; i++)
+        assert_memory_equal(a.reps[i].metrics, b.reps[i].metrics, M_COUNT * sizeof(double));
+    assert_memory_equal(a.totals.daily, b.totals.daily,
+                        a.totals.days * DAILY_COUNT * sizeof *a.totals.daily);
+    experiment_cleanup(&a);
+    experiment_cleanup(&b);
+    model_setup_cleanup(&setup);
+    scenario_destroy(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reminder_hazard),
+        cmocka_unit_test(test_binomial_thinning),
+        cmocka_unit_test(test_accounting),
+        cmocka_unit_test(test_paper_queue_rolls_over),
+        cmocka_unit_test(test_threads_do_not_change_results),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
