@@ -121,7 +121,8 @@ static void trace(struct model *m, double t, const char *event, long subject, in
     if (subject >= 0)
         fprintf(m->trace, "%ld", subject);
     fprintf(m->trace, ",%s,", channel < 0 ? "" : channel ? "paper" : "online");
-    csv_fwrite(m->trace, detail, strlen(detail));
+    if (*detail)
+        csv_fwrite(m->trace, detail, strlen(detail));
     fputc('\n', m->trace);
 }
 
@@ -451,6 +452,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     }
     if (wait < 0) {
         (*metric(m, round, M_DECLINED))++;
+        trace(m, t, "decline", i, is_paper(h), "lets the acceptance window pass");
         return finish(m, i, ST_DECLINED, receipt + sc->offers.window_days);
     }
     h->state = ST_ACCEPTING;

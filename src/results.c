@@ -33,6 +33,8 @@ double results_all_rounds(const struct experiment *ex, int rep, enum metric m)
     case M_SAVING_MEAN:
         return ratio(results_all_rounds(ex, rep, M_SAVING_TOTAL),
                      results_all_rounds(ex, rep, M_SWITCHED));
+    case M_PAPER_LATE: /* forms rolled into a later round count there; late for good last */
+        return rep_metric(ex, rep, ex->rounds - 1, m);
     case M_WINNING_ANNUAL_COST:
     case M_MARKET_BEST_COST:
     case M_BIDDERS: {
@@ -280,6 +282,10 @@ static void thousands(char *buf, size_t size, double x)
 static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)
 {
     char a[40], b[40], c[40];
+    if (isnan(s->mean)) {
+        fprintf(out, "  %-22s -\n", label);
+        return;
+    }
     thousands(a, sizeof a, s->mean);
     if (isnan(s->ci_low)) {
         fprintf(out, "  %-22s %s%s\n", label, unit, a);

@@ -179,7 +179,7 @@ static const struct key keys[] = {
      .doc = "probability a prepayment transfer fails"},
 
     {AT(rounds, table), PATH, .def = "",
-     .doc = "CSV round,market_index,cost_index,registration_index; empty = all 1"},
+     .doc = "CSV round,market_index,cost_index,registration_index (rows past scenario.rounds are ignored); empty = all 1"},
     {AT(rounds, reregister_prob), PROB, .def = "0.3",
      .doc = "probability a non-switcher registers again next round"},
     {AT(rounds, return_prob), PROB, .def = "0.5",
@@ -1541,9 +1541,8 @@ static int rounds_load(struct load *ld)
     for (size_t i = 0; i < tr.n && rc == 0; i++) {
         int r = st[i].round;
         if ((size_t)r > want)
-            rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "round",
-                           "round %d is beyond scenario.rounds (%zu)", r, want);
-        else if (seen[r - 1])
+            continue; /* a longer tariff scenario serves a shorter run */
+        if (seen[r - 1])
             rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "round",
                            "round %d given twice (first on line %d)", r, seen[r - 1]);
         else {

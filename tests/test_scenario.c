@@ -477,6 +477,74 @@ struct bad_case {
     const char *what;  /* the key (or column), or a piece of the message */
 };
 
+
+/* A value no key of this type accepts. */
+static const char *bad_value_for(const char *type)
+{
+    if (!strcmp(type, "text"))
+        return "";
+    if (!strcmp(type, "path"))
+        return "no-such-table.csv";
+    if (!strcmp(type, "list of days"))
+        return "7,soon";
+    if (strchr(type, '|'))
+        return "bogus";
+    return "12abc";
+}
+
+/* Every key, given a bad value in a file, fails at that file, that line, naming the key;
+ * numbers also fail above their range. */
+static void test_every_key_rejects_bad_values(void **state)
+{
+    (void)state;
+    struct scenario *sc = load_ok("good/scenario.ini", NULL, 0);
+    char resolved[64];
+    write_temp(sc, resolved, sizeof resolved);
+    scenario_destroy(sc);
+    char *text = slurp(resolved);
+    unlink(resolved);
+    for (size_t k = 0; k < scenario_key_count(); k++) {
+        struct scenario_key_info info;
+        assert_int_equal(scenario_key_at(k, &info), 0);
+        const char *dot = strchr(info.name, '.');
+        char section[64], prefix[96];
+        snprintf(section, sizeof section, "\n[%.*s]\n", (int)(dot - info.name), info.name);
+        snprintf(prefix, sizeof prefix, "\n%s = ", dot + 1);
+        const char *sec = strstr(text, section);
+        assert_non_null(sec);
+        const char *at = strstr(sec, prefix);
+        assert_non_null(at);
+        const char *eol = strchr(at + 1, '\n');
+        int line = 2;
+        for (const char *p = text; p < at; p++)
+            line += *p == '\n';
+        const char *values[2] = {bad_value_for(info.type), NULL};
+        if (strstr(info.type, "number") || strstr(info.type, "integer") ||
+            strstr(info.type, "probability"))
+            values[1] = strstr(info.type, "probability") ? "1.5" : "1e300";
+        for (int v = 0; v < 2 && values[v]; v++) {
+            char path[64];
+            snprintf(path, sizeof path, "/tmp/switchsim-key-XXXXXX");
+            int fd = mkstemp(path);
+            assert_true(fd >= 0);
+            FILE *f = fdopen(fd, "w");
+            fprintf(f, "%.*s%s%s%s", (int)(at - text), text, prefix, values[v], eol);
+            fclose(f);
+            struct error err = {0};
+            struct scenario *bad = scenario_load(path, NULL, 0, &err);
+            unlink(path);
+            if (bad)
+                fail_msg("%s = '%s' was accepted", info.name, values[v]);
+            assert_int_equal(err.kind, ERROR_INPUT);
+            assert_string_equal(err.file, path);
+            if (err.line != line || strcmp(err.key, info.name))
+                fail_msg("%s = '%s': error at line %d key %s (%s), expected line %d",
+                         info.name, values[v], err.line, err.key, err.message, line);
+        }
+    }
+    free(text);
+}
+
 static const struct bad_case bad_cases[] = {
     /* INI structure */
     {"bad/unknown_section.ini", "bad/unknown_section.ini:10: ", "[scenari]: unknown section"},
@@ -708,6 +776,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_write_lists_every_key),
         cmocka_unit_test(test_key_table),
+        cmocka_unit_test(test_every_key_rejects_bad_values),
         cmocka_unit_test(test_bad_in_process),
         cmocka_unit_test(test_bad_binary),
         cmocka_unit_test(test_good_binary),

@@ -1,0 +1,51 @@
+/* households.c - benchmark: one replication of a scenario at N expected registrations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "switchsim/experiment.h"
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: households SCENARIO.ini N\n");
+        return 2;
+    }
+    char expected[64], clerks[64];
+    double n = atof(argv[2]);
+    /* Scale the clerks with the campaign so the paper path carries its share. */
+    snprintf(expected, sizeof expected, "registration.expected=%s", argv[2]);
+    snprintf(clerks, sizeof clerks, "paper.clerks=%.0f", n / 2000 + 1);
+    const char *sets[] = {expected, clerks};
+    struct error err = {0};
+    struct scenario *sc = scenario_load(argv[1], sets, 2, &err);
+    if (!sc) {
+        fprintf(stderr, "households: %s:%d: %s: %s\n", err.file, err.line, err.key, err.message);
+        return 2;
+    }
+    struct model_setup setup;
+    struct experiment ex;
+    if (model_setup_init(&setup, sc, &err))
+        return 1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (experiment_run(&setup, 1, 1, 1, NULL, &ex, &err))
+        return 1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double households = 0;
+    for (int r = 0; r < ex.rounds; r++)
+        households += ex.reps[0].metrics[(size_t)r * M_COUNT + M_REGISTERED] +
+                      (r == ex.rounds - 1 ? ex.reps[0].metrics[(size_t)r * M_COUNT + M_PAPER_LATE] : 0);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double peak = ru.ru_maxrss * 1024.0;
+    printf("expected %.0f households %.0f seconds %.4f households/s %.0f peak_bytes %.0f "
+           "bytes/household %.1f\n",
+           n, households, seconds, households / seconds, peak, peak / households);
+    experiment_cleanup(&ex);
+    model_setup_cleanup(&setup);
+    scenario_destroy(sc);
+    return 0;
+}
