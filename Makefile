@@ -76,6 +76,7 @@ bench: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run scenarios/lga-2015-02.ini
+	$(BIN) plot results/lga-2015-02
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,6 +1,7 @@
 /* experiment.c - running a scenario's replications on threads and keeping what they report. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "switchsim/experiment.h"
 
@@ -8,26 +9,55 @@ struct shared {
     const struct model_setup *setup;
     uint64_t seed;
     struct experiment *ex;
-    FILE *trace;
+    const struct experiment_options *opts;
     pthread_mutex_t lock;
-    int next;    /* next replication to hand out */
-    int failed;  /* set once a replication fails: the others stop taking work */
+    int first, next, total; /* replications first..total-1; next one to hand out */
+    int done;
+    int failed; /* set once a replication fails: the others stop taking work */
     struct error err;
+    double started, shown; /* seconds, for the progress line */
 };
 
 struct worker {
     pthread_t thread;
     struct shared *shared;
     struct model_totals totals;
-    int rc;
 };
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool stopping(const struct shared *sh)
+{
+    return sh->failed || (sh->opts->stop && *sh->opts->stop);
+}
 
 static int take(struct shared *sh)
 {
     pthread_mutex_lock(&sh->lock);
-    int i = sh->failed || sh->next >= sh->ex->replications ? -1 : sh->next++;
+    int i = stopping(sh) || sh->next >= sh->total ? -1 : sh->next++;
     pthread_mutex_unlock(&sh->lock);
     return i;
+}
+
+/* Called with the lock held after each replication. */
+static void show_progress(struct shared *sh)
+{
+    FILE *out = sh->opts->progress;
+    double t = now_seconds();
+    if (!out || (t - sh->shown < 0.25 && sh->done < sh->total - sh->first))
+        return;
+    sh->shown = t;
+    double rate = sh->done / (t - sh->started);
+    int left = sh->total - sh->first - sh->done;
+    fprintf(out, "\r%s%s%d/%d replications, %.1f/s, %.0f s left   ",
+            sh->opts->label ? sh->opts->label : "", sh->opts->label ? ": " : "",
+            sh->first + sh->done, sh->total, rate, rate > 0 ? left / rate : 0.0);
+    fflush(out);
 }
 
 static void *work(void *arg)
@@ -36,37 +66,60 @@ static void *work(void *arg)
     struct shared *sh = w->shared;
     for (int i; (i = take(sh)) >= 0;) {
         struct error err = {0};
-        if (model_run(sh->setup, sh->seed, (uint32_t)i, &sh->ex->reps[i], &w->totals,
-                      i == 0 ? sh->trace : NULL, &err)) {
-            pthread_mutex_lock(&sh->lock);
+        int rc = model_run(sh->setup, sh->seed, (uint32_t)i, &sh->ex->reps[i], &w->totals,
+                           i == 0 ? sh->opts->trace : NULL, &err);
+        pthread_mutex_lock(&sh->lock);
+        if (rc) {
             if (!sh->failed)
                 sh->err = err;
             sh->failed = 1;
-            pthread_mutex_unlock(&sh->lock);
-            w->rc = -1;
+        } else {
+            sh->done++;
+            show_progress(sh);
         }
+        pthread_mutex_unlock(&sh->lock);
     }
     return NULL;
 }
 
-int experiment_run(const struct model_setup *setup, uint64_t seed, int replications, int jobs,
-                   FILE *trace, struct experiment *out, struct error *err)
+int experiment_init(struct experiment *ex, const struct model_setup *setup, struct error *err)
 {
-    *out = (struct experiment){.replications = replications,
-                               .rounds = setup->sc->scenario.rounds};
-    if (jobs < 1)
-        jobs = 1;
-    if (jobs > replications)
-        jobs = replications > 0 ? replications : 1;
-    struct shared sh = {.setup = setup, .seed = seed, .ex = out, .trace = trace};
+    *ex = (struct experiment){.rounds = setup->sc->scenario.rounds};
+    if (model_totals_init(&ex->totals, setup))
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    return 0;
+}
+
+static int reserve(struct experiment *ex, const struct model_setup *setup, int total)
+{
+    if (total <= ex->cap)
+        return 0;
+    struct replication *reps = realloc(ex->reps, (size_t)total * sizeof *reps);
+    if (!reps)
+        return -1;
+    ex->reps = reps;
+    for (; ex->cap < total; ex->cap++)
+        if (replication_init(&ex->reps[ex->cap], setup))
+            return -1;
+    return 0;
+}
+
+int experiment_extend(struct experiment *ex, const struct model_setup *setup, uint64_t seed,
+                      int total, const struct experiment_options *opts, struct error *err)
+{
+    if (total <= ex->replications)
+        return 0;
+    if (reserve(ex, setup, total))
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    int jobs = opts->jobs < 1 ? 1 : opts->jobs;
+    if (jobs > total - ex->replications)
+        jobs = total - ex->replications;
+    struct shared sh = {.setup = setup, .seed = seed, .ex = ex, .opts = opts,
+                        .first = ex->replications, .next = ex->replications, .total = total};
+    sh.started = sh.shown = now_seconds();
     struct worker *workers = calloc((size_t)jobs, sizeof *workers);
-    out->reps = calloc((size_t)replications + 1, sizeof *out->reps);
-    int rc = -1;
-    if (!workers || !out->reps || model_totals_init(&out->totals, setup))
-        goto done;
-    for (int i = 0; i < replications; i++)
-        if (replication_init(&out->reps[i], setup))
-            goto done;
+    if (!workers)
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     pthread_mutex_init(&sh.lock, NULL);
     int started = 0;
     for (; started < jobs; started++) {
@@ -86,30 +139,46 @@ int experiment_run(const struct model_setup *setup, uint64_t seed, int replicati
     pthread_mutex_destroy(&sh.lock);
     /* Counts are integers, so the order of adding them up does not matter. */
     for (int k = 0; k < started; k++) {
-        model_totals_add(&out->totals, &workers[k].totals);
+        model_totals_add(&ex->totals, &workers[k].totals);
         model_totals_cleanup(&workers[k].totals);
     }
-    if (started == 0 || sh.failed) {
-        if (sh.failed)
-            *err = sh.err;
-        goto done;
-    }
-    rc = 0;
-done:
-    if (rc) {
-        error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
-        experiment_cleanup(out);
-    }
     free(workers);
-    return rc;
+    if (opts->progress && sh.done > 0)
+        fputc('\n', opts->progress);
+    /* Replications are handed out in order and each one taken is finished, so the
+     * finished ones are always first..next-1. */
+    ex->replications = sh.next;
+    if (started == 0)
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    if (sh.failed) {
+        *err = sh.err;
+        return -1;
+    }
+    if (sh.next < total)
+        return error_set(err, ERROR_INTERRUPTED, "", 0, "", "interrupted after %d of %d replications",
+                         sh.next, total);
+    return 0;
+}
+
+int experiment_run(const struct model_setup *setup, uint64_t seed, int replications,
+                   const struct experiment_options *opts, struct experiment *out,
+                   struct error *err)
+{
+    if (experiment_init(out, setup, err))
+        return -1;
+    if (experiment_extend(out, setup, seed, replications, opts, err)) {
+        if (err->kind != ERROR_INTERRUPTED)
+            experiment_cleanup(out);
+        return -1;
+    }
+    return 0;
 }
 
 void experiment_cleanup(struct experiment *ex)
 {
-    if (ex->reps)
-        for (int i = 0; i < ex->replications; i++)
-            replication_cleanup(&ex->reps[i]);
+    for (int i = 0; i < ex->cap; i++)
+        replication_cleanup(&ex->reps[i]);
     free(ex->reps);
     model_totals_cleanup(&ex->totals);
-    ex->reps = NULL;
+    *ex = (struct experiment){0};
 }

@@ -1,120 +1,85 @@
 /* main.c - the switchsim command line: parses options, runs commands, picks exit codes. */
+#include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
+#include "switchsim/compare.h"
 #include "switchsim/experiment.h"
-#include "switchsim/model.h"
+#include "switchsim/plot.h"
+#include "switchsim/precision.h"
 #include "switchsim/results.h"
 #include "switchsim/scenario.h"
+#include "switchsim/sweep.h"
 
-#define SWITCHSIM_VERSION "0.1.0"
+#define SWITCHSIM_VERSION "0.2.0"
 
-enum { EXIT_OK = 0, EXIT_FAILURE_OTHER = 1, EXIT_BAD_INPUT = 2 };
+enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 130 };
 
 static const char usage[] =
     "usage:\n"
-    "  switchsim run      SCENARIO.ini [-r N] [-s SEED] [-j JOBS] [-o DIR] [--set SECTION.KEY=VALUE]...\n"
-    "                     [--trace FILE] [-q]\n"
+    "  switchsim run      SCENARIO.ini [run options] [--precision METRIC=HALFWIDTH] [--trace FILE]\n"
+    "  switchsim sweep    SCENARIO.ini --vary SECTION.KEY=V1,V2,...|LO:HI:STEP [--vary ...]\n"
+    "                     [run options] [--precision METRIC=HALFWIDTH] [--resume]\n"
+    "  switchsim compare  A.ini B.ini [run options]\n"
+    "  switchsim plot     RESULTS_DIR [--format png|svg|pdf] [-o DIR]\n"
     "  switchsim check    SCENARIO.ini [--set SECTION.KEY=VALUE]...\n"
     "  switchsim --help | --version\n"
     "\n"
     "run options:\n"
-    "  -r N          replications (default: scenario.replications)\n"
+    "  -r N          replications (default: scenario.replications; with --precision, the cap)\n"
     "  -s SEED       seed (default: scenario.seed); the same seed gives the same bytes\n"
-    "  -j JOBS       threads (default: the number of cores)\n"
+    "  -j JOBS       threads (default: the number of cores); results do not depend on it\n"
     "  -o DIR        result folder (default: results/<scenario name>/)\n"
-    "  --set K=V     override any scenario key, e.g. --set paper.clerks=4\n"
-    "  --trace FILE  write the first replication's event log as CSV\n"
-    "  -q            quiet: no summary on stdout\n";
+    "  --set K=V     override any scenario key, e.g. --set paper.clerks=4 (repeatable)\n"
+    "  -q            quiet: no summary on stdout, no progress on stderr\n"
+    "  --precision METRIC=HALFWIDTH\n"
+    "                add replications in batches of 10 until the 95% CI half-width of\n"
+    "                METRIC (over all rounds) is at most HALFWIDTH, e.g. switched=50\n";
 
 struct options {
     const char *command;
-    const char *scenario;
+    const char *paths[2]; /* scenario(s) or results folder */
+    int n_paths;
     const char **sets;
     size_t n_sets;
+    const char **varies;
+    size_t n_varies;
     long replications; /* 0: the scenario's */
     bool has_seed;
-    uint64_t seed;
+    unsigned long long seed;
     long jobs;
     const char *out_dir;
     const char *trace;
-    bool quiet;
+    const char *format;
+    bool quiet, resume;
+    int precision_metric; /* -1: none */
+    double precision;
 };
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends at once */
+}
 
 static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "switchsim: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see switchsim --help)\n");
+    fprintf(stderr, " (see switchsim --help)\n");
     return EXIT_BAD_INPUT;
-}
-
-static bool parse_count(const char *s, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > 100000000)
-        return false;
-    *out = v;
-    return true;
-}
-
-static int parse_options(int argc, char **argv, struct options *o)
-{
-    o->sets = calloc((size_t)argc, sizeof *o->sets);
-    if (!o->sets)
-        return EXIT_FAILURE_OTHER;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes = !strcmp(a, "-r") || !strcmp(a, "-s") || !strcmp(a, "-j") ||
-                     !strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--trace");
-        if (takes && !next)
-            return bad_usage("option %s needs a value", a);
-        if (!strcmp(a, "-r")) {
-            if (!parse_count(next, &o->replications))
-                return bad_usage("-r %s: replications must be a whole number >= 1", next);
-        } else if (!strcmp(a, "-s")) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(next, &end, 10);
-            if (errno || end == next || *end || next[0] == '-')
-                return bad_usage("-s %s: the seed must be a whole number >= 0", next);
-            o->seed = v;
-            o->has_seed = true;
-        } else if (!strcmp(a, "-j")) {
-            if (!parse_count(next, &o->jobs))
-                return bad_usage("-j %s: jobs must be a whole number >= 1", next);
-        } else if (!strcmp(a, "-o")) {
-            o->out_dir = next;
-        } else if (!strcmp(a, "--set")) {
-            o->sets[o->n_sets++] = next;
-        } else if (!strcmp(a, "--trace")) {
-            o->trace = next;
-        } else if (!strcmp(a, "-q")) {
-            o->quiet = true;
-            continue;
-        } else if (a[0] == '-' && a[1]) {
-            return bad_usage("unknown option %s", a);
-        } else if (!o->scenario) {
-            o->scenario = a;
-            continue;
-        } else {
-            return bad_usage("unexpected argument %s", a);
-        }
-        i++;
-    }
-    if (!o->scenario)
-        return bad_usage("%s needs a scenario file", o->command);
-    return EXIT_OK;
 }
 
 static int report(const struct error *err)
@@ -122,11 +87,142 @@ static int report(const struct error *err)
     char line[1400];
     error_format(err, line, sizeof line);
     fprintf(stderr, "switchsim: %s\n", line);
-    return err->kind == ERROR_INPUT ? EXIT_BAD_INPUT : EXIT_FAILURE_OTHER;
+    return err->kind == ERROR_INPUT         ? EXIT_BAD_INPUT
+           : err->kind == ERROR_INTERRUPTED ? EXIT_INTERRUPTED
+                                            : EXIT_OTHER;
 }
 
-/* results/<name>: the name with anything but letters, digits, '.', '_' and '-' made '_'. */
-static void default_dir(const char *name, char *buf, size_t size)
+static bool parse_count(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 1000000)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int metric_from_name(const char *name, size_t len)
+{
+    for (int m = 0; m < M_COUNT; m++)
+        if (strlen(metric_name((enum metric)m)) == len &&
+            !strncmp(metric_name((enum metric)m), name, len))
+            return m;
+    return -1;
+}
+
+static bool takes_value(const char *a)
+{
+    static const char *const with_value[] = {"-r", "-s", "-j", "-o", "--set", "--trace",
+                                             "--vary", "--precision", "--format"};
+    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+        if (!strcmp(a, with_value[k]))
+            return true;
+    return false;
+}
+
+static int parse_option(struct options *o, const char *a, const char *v)
+{
+    if (!strcmp(a, "-r")) {
+        if (!parse_count(v, &o->replications))
+            return bad_usage("-r %s: replications must be a whole number from 1 to 1000000", v);
+    } else if (!strcmp(a, "-s")) {
+        char *end;
+        errno = 0;
+        o->seed = strtoull(v, &end, 10);
+        if (errno || end == v || *end || v[0] == '-')
+            return bad_usage("-s %s: the seed must be a whole number >= 0", v);
+        o->has_seed = true;
+    } else if (!strcmp(a, "-j")) {
+        if (!parse_count(v, &o->jobs) || o->jobs > 1024)
+            return bad_usage("-j %s: jobs must be a whole number from 1 to 1024", v);
+    } else if (!strcmp(a, "-o")) {
+        o->out_dir = v;
+    } else if (!strcmp(a, "--set")) {
+        o->sets[o->n_sets++] = v;
+    } else if (!strcmp(a, "--vary")) {
+        o->varies[o->n_varies++] = v;
+    } else if (!strcmp(a, "--trace")) {
+        o->trace = v;
+    } else if (!strcmp(a, "--format")) {
+        if (strcmp(v, "png") && strcmp(v, "svg") && strcmp(v, "pdf"))
+            return bad_usage("--format %s: expected png, svg or pdf", v);
+        o->format = v;
+    } else if (!strcmp(a, "--precision")) {
+        const char *eq = strchr(v, '=');
+        char *end;
+        if (!eq || (o->precision_metric = metric_from_name(v, (size_t)(eq - v))) < 0)
+            return bad_usage("--precision %s: expected METRIC=HALFWIDTH with a metric of "
+                             "summary.csv, e.g. switched=50", v);
+        o->precision = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end || !(o->precision > 0) || !isfinite(o->precision))
+            return bad_usage("--precision %s: the half-width must be a number > 0", v);
+    }
+    return EXIT_OK;
+}
+
+/* Which options each command takes. */
+static bool allowed(const char *command, const char *a)
+{
+    if (!strcmp(command, "plot"))
+        return !strcmp(a, "-o") || !strcmp(a, "--format");
+    if (!strcmp(command, "check"))
+        return !strcmp(a, "--set");
+    if (!strcmp(a, "--format"))
+        return false;
+    if (!strcmp(a, "--trace"))
+        return !strcmp(command, "run");
+    if (!strcmp(a, "--vary") || !strcmp(a, "--resume"))
+        return !strcmp(command, "sweep");
+    if (!strcmp(a, "--precision"))
+        return strcmp(command, "compare") != 0;
+    return true;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    o->sets = calloc((size_t)argc, sizeof *o->sets);
+    o->varies = calloc((size_t)argc, sizeof *o->varies);
+    o->precision_metric = -1;
+    if (!o->sets || !o->varies)
+        return EXIT_OTHER;
+    int want = !strcmp(o->command, "compare") ? 2 : 1;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1]) {
+            bool known = takes_value(a) || !strcmp(a, "-q") || !strcmp(a, "--resume");
+            if (!known)
+                return bad_usage("unknown option %s", a);
+            if (!allowed(o->command, a))
+                return bad_usage("%s is not an option of this command", a);
+            if (!strcmp(a, "-q")) {
+                o->quiet = true;
+            } else if (!strcmp(a, "--resume")) {
+                o->resume = true;
+            } else {
+                if (i + 1 >= argc)
+                    return bad_usage("option %s needs a value", a);
+                int rc = parse_option(o, a, argv[++i]);
+                if (rc)
+                    return rc;
+            }
+        } else if (o->n_paths < want) {
+            o->paths[o->n_paths++] = a;
+        } else {
+            return bad_usage("unexpected argument %s", a);
+        }
+    }
+    if (o->n_paths < want)
+        return bad_usage("%s needs more arguments", o->command);
+    if (!strcmp(o->command, "sweep") && o->n_varies == 0)
+        return bad_usage("%s needs at least one --vary SECTION.KEY=VALUES", o->command);
+    return EXIT_OK;
+}
+
+/* FOLDER/<name>: the name with anything but letters, digits, '.', '_' and '-' made '_'. */
+static void folder_for(const char *folder, const char *name, const char *suffix, char *buf,
+                       size_t size)
 {
     char safe[SCENARIO_NAME_MAX];
     size_t k = 0;
@@ -137,13 +233,77 @@ static void default_dir(const char *name, char *buf, size_t size)
         safe[k++] = ok ? c : '_';
     }
     safe[k] = '\0';
-    snprintf(buf, size, "results/%s", k ? safe : "scenario");
+    snprintf(buf, size, "%s/%s%s", folder, k ? safe : "scenario", suffix);
+}
+
+static struct scenario *load(const struct options *o, const char *path, const char **extra,
+                             size_t n_extra, struct error *err)
+{
+    const char **sets = calloc(o->n_sets + n_extra + 1, sizeof *sets);
+    if (!sets) {
+        error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        return NULL;
+    }
+    memcpy(sets, o->sets, o->n_sets * sizeof *sets);
+    memcpy(sets + o->n_sets, extra, n_extra * sizeof *sets);
+    struct scenario *sc = scenario_load(path, sets, o->n_sets + n_extra, err);
+    free(sets);
+    if (sc && o->has_seed)
+        sc->scenario.seed = o->seed;
+    if (sc && o->replications)
+        sc->scenario.replications = (int)o->replications;
+    return sc;
+}
+
+static struct experiment_options run_options(const struct options *o, const char *label,
+                                             FILE *trace)
+{
+    long jobs = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    bool show = !o->quiet && isatty(STDERR_FILENO);
+    return (struct experiment_options){.jobs = (int)(jobs > 0 ? jobs : 1), .trace = trace,
+                                       .progress = show ? stderr : NULL, .label = label,
+                                       .stop = &interrupted};
+}
+
+/* Runs sc's replications: all of them, or with --precision until the target half-width
+ * is met or the replications cap is reached. */
+static int run_replications(const struct options *o, const struct model_setup *setup,
+                            const struct experiment_options *eo, struct experiment *ex,
+                            struct precision_result *pr, struct error *err)
+{
+    const struct scenario *sc = setup->sc;
+    *pr = (struct precision_result){0};
+    if (experiment_init(ex, setup, err))
+        return -1;
+    if (o->precision_metric < 0)
+        return experiment_extend(ex, setup, sc->scenario.seed, sc->scenario.replications, eo,
+                                 err);
+    return precision_run(ex, setup, sc->scenario.seed, sc->scenario.replications,
+                         (enum metric)o->precision_metric, o->precision, eo, pr, err);
+}
+
+static void print_precision(const struct options *o, const struct precision_result *pr,
+                            int replications, FILE *out)
+{
+    if (o->precision_metric < 0)
+        return;
+    fprintf(out, "precision: %s 95%% CI half-width %.4g %s %.4g after %d replications (%s)\n",
+            metric_name((enum metric)o->precision_metric), pr->halfwidth,
+            pr->met ? "<=" : ">", o->precision, replications,
+            pr->met ? "target met" : "target not met: raise -r");
+}
+
+static void write_partial_note(FILE *f, size_t k, const void *ctx)
+{
+    (void)k;
+    fprintf(f, "interrupted: these results hold the %d replications that finished\n",
+            *(const int *)ctx);
 }
 
 static int cmd_check(const struct options *o)
 {
     struct error err = {0};
-    struct scenario *sc = scenario_load(o->scenario, o->sets, o->n_sets, &err);
+    struct scenario *sc = load(o, o->paths[0], NULL, 0, &err);
     if (!sc)
         return report(&err);
     scenario_write(sc, stdout);
@@ -154,24 +314,20 @@ static int cmd_check(const struct options *o)
 static int cmd_run(const struct options *o)
 {
     struct error err = {0};
-    struct scenario *sc = scenario_load(o->scenario, o->sets, o->n_sets, &err);
+    struct scenario *sc = load(o, o->paths[0], NULL, 0, &err);
     if (!sc)
         return report(&err);
-    if (o->has_seed)
-        sc->scenario.seed = o->seed;
-    if (o->replications)
-        sc->scenario.replications = (int)o->replications;
-    long jobs = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     char dir[1024];
     if (o->out_dir)
         snprintf(dir, sizeof dir, "%s", o->out_dir);
     else
-        default_dir(sc->scenario.name, dir, sizeof dir);
+        folder_for("results", sc->scenario.name, "", dir, sizeof dir);
 
-    int rc = EXIT_FAILURE_OTHER;
+    int rc;
     FILE *trace = NULL;
     struct model_setup setup;
     struct experiment ex = {0};
+    struct precision_result pr;
     if (model_setup_init(&setup, sc, &err)) {
         rc = report(&err);
         goto done_scenario;
@@ -182,16 +338,36 @@ static int cmd_run(const struct options *o)
         rc = report(&err);
         goto done_setup;
     }
-    if (experiment_run(&setup, sc->scenario.seed, sc->scenario.replications, (int)jobs, trace,
-                       &ex, &err) ||
-        results_write(&ex, sc, dir, &err)) {
+    struct experiment_options eo = run_options(o, sc->scenario.name, trace);
+    if (run_replications(o, &setup, &eo, &ex, &pr, &err)) {
+        if (err.kind == ERROR_INTERRUPTED && ex.replications > 0) {
+            /* Keep what finished, marked as partial. */
+            struct error werr = {0};
+            const char *note[] = {"PARTIAL"};
+            sc->scenario.replications = ex.replications;
+            if (results_write(&ex, sc, dir, &werr) ||
+                results_write_files(dir, 1, note, write_partial_note, &ex.replications, &werr))
+                report(&werr);
+            else
+                fprintf(stderr, "switchsim: kept %d finished replications in %s/ (PARTIAL)\n",
+                        ex.replications, dir);
+        }
         rc = report(&err);
-        if (trace)
+        if (trace && err.kind != ERROR_INTERRUPTED)
             unlink(o->trace);
         goto done_experiment;
     }
+    sc->scenario.replications = ex.replications; /* what it took, for re-running exactly */
+    if (results_write(&ex, sc, dir, &err)) {
+        rc = report(&err);
+        goto done_experiment;
+    }
+    char partial[1100];
+    snprintf(partial, sizeof partial, "%s/PARTIAL", dir);
+    unlink(partial);
     if (!o->quiet) {
         results_print(&ex, sc, stdout);
+        print_precision(o, &pr, ex.replications, stdout);
         printf("results in %s/\n", dir);
     }
     rc = EXIT_OK;
@@ -206,6 +382,365 @@ done_scenario:
     return rc;
 }
 
+struct compare_files {
+    const struct experiment *a, *b;
+    const struct scenario *sa, *sb;
+};
+
+static void write_compare_file(FILE *f, size_t k, const void *ctx)
+{
+    const struct compare_files *c = ctx;
+    if (k == 0)
+        compare_write_csv(c->a, c->b, f);
+    else
+        scenario_write(k == 1 ? c->sa : c->sb, f);
+}
+
+static int cmd_compare(const struct options *o)
+{
+    struct error err = {0};
+    struct scenario *sc[2] = {NULL, NULL};
+    struct model_setup setup[2];
+    struct experiment ex[2] = {{0}, {0}};
+    int ready = 0, rc = EXIT_OK;
+    for (; ready < 2; ready++) {
+        if (!(sc[ready] = load(o, o->paths[ready], NULL, 0, &err)))
+            break;
+        if (model_setup_init(&setup[ready], sc[ready], &err)) {
+            scenario_destroy(sc[ready]);
+            break;
+        }
+    }
+    if (ready < 2) {
+        rc = report(&err);
+        goto done;
+    }
+    /* Common random numbers: B runs with A's seed and replication count. */
+    sc[1]->scenario.seed = sc[0]->scenario.seed;
+    sc[1]->scenario.replications = sc[0]->scenario.replications;
+    for (int k = 0; k < 2; k++) {
+        struct experiment_options eo = run_options(o, sc[k]->scenario.name, NULL);
+        if (experiment_run(&setup[k], sc[0]->scenario.seed, sc[0]->scenario.replications, &eo,
+                           &ex[k], &err)) {
+            rc = report(&err);
+            goto done;
+        }
+    }
+    char dir[1024], suffix[SCENARIO_NAME_MAX + 8];
+    if (o->out_dir) {
+        snprintf(dir, sizeof dir, "%s", o->out_dir);
+    } else {
+        snprintf(suffix, sizeof suffix, "-vs-%s", sc[1]->scenario.name);
+        folder_for("results", sc[0]->scenario.name, "", dir, sizeof dir - sizeof suffix);
+        char tail[sizeof suffix + 16];
+        folder_for("", suffix, "", tail, sizeof tail);
+        strncat(dir, tail + 1, sizeof dir - strlen(dir) - 1);
+    }
+    const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini"};
+    struct compare_files files = {&ex[0], &ex[1], sc[0], sc[1]};
+    if (results_write_files(dir, 3, names, write_compare_file, &files, &err)) {
+        rc = report(&err);
+        goto done;
+    }
+    if (!o->quiet) {
+        compare_print(&ex[0], &ex[1], sc[0]->scenario.name, sc[1]->scenario.name, stdout);
+        printf("results in %s/\n", dir);
+    }
+done:
+    for (int k = 0; k < ready; k++) {
+        experiment_cleanup(&ex[k]);
+        model_setup_cleanup(&setup[k]);
+        scenario_destroy(sc[k]);
+    }
+    return rc;
+}
+
+static const enum metric sweep_metrics[] = {M_REGISTERED, M_SWITCHED, M_CONVERSION,
+                                            M_CONVERSION_PAPER, M_SAVING_MEAN, M_SAVING_TOTAL,
+                                            M_WINNING_ANNUAL_COST};
+#define N_SWEEP_METRICS (sizeof sweep_metrics / sizeof *sweep_metrics)
+
+/* A text field, quoted only when it needs it. */
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void put_num(FILE *f, double x)
+{
+    if (!isnan(x))
+        fprintf(f, "%.10g", x);
+}
+
+struct sweep_files {
+    const struct sweep *sw;
+    const char *points_dir;
+    const struct scenario *base;
+};
+
+static void write_sweep_file(FILE *f, size_t k, const void *ctx)
+{
+    const struct sweep_files *s = ctx;
+    if (k == 1) {
+        scenario_write(s->base, f);
+        return;
+    }
+    for (size_t a = 0; a < s->sw->n_axes; a++)
+        fprintf(f, "%s%s", a ? "," : "", s->sw->axes[a].key);
+    for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
+        const char *name = metric_name(sweep_metrics[m]);
+        fprintf(f, ",%s_mean,%s_ci95_low,%s_ci95_high", name, name, name);
+    }
+    fputc('\n', f);
+    for (size_t p = 0; p < s->sw->n_points; p++) {
+        char path[1200], line[4096];
+        snprintf(path, sizeof path, "%s/%zu.csv", s->points_dir, p);
+        FILE *in = fopen(path, "r");
+        if (in && fgets(line, sizeof line, in))
+            fputs(line, f);
+        if (in)
+            fclose(in);
+    }
+}
+
+static void write_text(FILE *f, size_t k, const void *ctx)
+{
+    (void)k;
+    fputs(ctx, f);
+}
+
+/* Runs one grid point and stores its sweep.csv row in points_dir/P.csv (atomically). */
+static int sweep_point(const struct options *o, const struct sweep *sw, size_t p,
+                       const char *points_dir, struct error *err)
+{
+    char settings[SWEEP_MAX_KEYS][700];
+    const char *extra[SWEEP_MAX_KEYS];
+    for (size_t a = 0; a < sw->n_axes; a++) {
+        sweep_setting(sw, p, a, settings[a], sizeof settings[a]);
+        extra[a] = settings[a];
+    }
+    struct scenario *sc = load(o, o->paths[0], extra, sw->n_axes, err);
+    if (!sc)
+        return -1;
+    struct model_setup setup;
+    if (model_setup_init(&setup, sc, err)) {
+        scenario_destroy(sc);
+        return -1;
+    }
+    char label[64];
+    snprintf(label, sizeof label, "point %zu/%zu", p + 1, sw->n_points);
+    struct experiment_options eo = run_options(o, label, NULL);
+    struct experiment ex;
+    struct precision_result pr;
+    int rc = run_replications(o, &setup, &eo, &ex, &pr, err);
+    if (rc == 0) {
+        char name[64];
+        snprintf(name, sizeof name, "%zu.csv", p);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (!f) {
+            rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        } else {
+            for (size_t a = 0; a < sw->n_axes; a++) {
+                if (a)
+                    fputc(',', f);
+                put_field(f, sweep_value(sw, p, a));
+            }
+            for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
+                struct summary s;
+                results_summary(&ex, ex.rounds, sweep_metrics[m], &s);
+                double v[3] = {s.mean, s.ci_low, s.ci_high};
+                for (int k = 0; k < 3; k++) {
+                    fputc(',', f);
+                    put_num(f, v[k]);
+                }
+            }
+            fputc('\n', f);
+            fclose(f);
+            const char *names[] = {name};
+            rc = results_write_files(points_dir, 1, names, write_text, text, err);
+            free(text);
+        }
+    }
+    experiment_cleanup(&ex);
+    model_setup_cleanup(&setup);
+    scenario_destroy(sc);
+    return rc;
+}
+
+/* What makes a sweep's points comparable: on --resume it must not have changed. */
+static char *sweep_fingerprint(const struct options *o, const struct scenario *base)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "scenario %s\nseed %llu\nreplications %d\n", o->paths[0],
+            (unsigned long long)base->scenario.seed, base->scenario.replications);
+    for (size_t k = 0; k < o->n_sets; k++)
+        fprintf(f, "set %s\n", o->sets[k]);
+    for (size_t k = 0; k < o->n_varies; k++)
+        fprintf(f, "vary %s\n", o->varies[k]);
+    if (o->precision_metric >= 0)
+        fprintf(f, "precision %s=%.17g\n", metric_name((enum metric)o->precision_metric),
+                o->precision);
+    fclose(f);
+    return text;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *text = calloc(1, 65536);
+    if (text)
+        fread(text, 1, 65535, f);
+    fclose(f);
+    return text;
+}
+
+static int cmd_sweep(const struct options *o)
+{
+    struct error err = {0};
+    struct sweep sw = {0};
+    int rc = EXIT_OK;
+    struct scenario *base = NULL;
+    char *fingerprint = NULL;
+    for (size_t k = 0; k < o->n_varies; k++)
+        if (sweep_add(&sw, o->varies[k], &err)) {
+            rc = report(&err);
+            goto done;
+        }
+    if (!(base = load(o, o->paths[0], NULL, 0, &err))) {
+        rc = report(&err);
+        goto done;
+    }
+    /* Check every point before running any, so bad input writes nothing. */
+    for (size_t p = 0; p < sw.n_points; p++) {
+        char settings[SWEEP_MAX_KEYS][700];
+        const char *extra[SWEEP_MAX_KEYS];
+        for (size_t a = 0; a < sw.n_axes; a++) {
+            sweep_setting(&sw, p, a, settings[a], sizeof settings[a]);
+            extra[a] = settings[a];
+        }
+        struct scenario *sc = load(o, o->paths[0], extra, sw.n_axes, &err);
+        if (!sc) {
+            rc = report(&err);
+            goto done;
+        }
+        scenario_destroy(sc);
+    }
+    char dir[1024], points_dir[1100], grid_path[1200];
+    if (o->out_dir)
+        snprintf(dir, sizeof dir, "%s", o->out_dir);
+    else
+        folder_for("results", base->scenario.name, "-sweep", dir, sizeof dir);
+    snprintf(points_dir, sizeof points_dir, "%s/.points", dir);
+    snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
+    fingerprint = sweep_fingerprint(o, base);
+    if (!fingerprint) {
+        error_set(&err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        rc = report(&err);
+        goto done;
+    }
+    char *previous = slurp(grid_path);
+    bool resuming = o->resume && previous && !strcmp(previous, fingerprint);
+    if (o->resume && previous && !resuming) {
+        free(previous);
+        error_set(&err, ERROR_INPUT, "--resume", 0, "",
+                  "the sweep in %s/ was started with other settings; run it without --resume",
+                  dir);
+        rc = report(&err);
+        goto done;
+    }
+    free(previous);
+    if (!resuming) {
+        for (size_t p = 0; p < sw.n_points; p++) {
+            char path[1300];
+            snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
+            unlink(path);
+        }
+        const char *names[] = {"grid.txt"};
+        if (results_write_files(points_dir, 1, names, write_text, fingerprint, &err)) {
+            rc = report(&err);
+            goto done;
+        }
+    }
+    size_t done_points = 0;
+    for (size_t p = 0; p < sw.n_points; p++) {
+        char path[1300];
+        snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
+        if (access(path, F_OK) == 0) {
+            done_points++;
+            continue;
+        }
+        if (sweep_point(o, &sw, p, points_dir, &err)) {
+            if (err.kind == ERROR_INTERRUPTED)
+                fprintf(stderr, "switchsim: %zu of %zu points done and kept in %s/; "
+                                "run the same command with --resume to finish\n",
+                        done_points, sw.n_points, dir);
+            rc = report(&err);
+            goto done;
+        }
+        done_points++;
+        if (!o->quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "sweep: %zu/%zu points done\n", done_points, sw.n_points);
+    }
+    const char *names[] = {"sweep.csv", "scenario.ini"};
+    struct sweep_files files = {&sw, points_dir, base};
+    if (results_write_files(dir, 2, names, write_sweep_file, &files, &err)) {
+        rc = report(&err);
+        goto done;
+    }
+    for (size_t p = 0; p < sw.n_points; p++) {
+        char path[1300];
+        snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
+        unlink(path);
+    }
+    unlink(grid_path);
+    rmdir(points_dir);
+    if (!o->quiet)
+        printf("%s: %zu points, %d replications each\nresults in %s/sweep.csv\n",
+               base->scenario.name, sw.n_points, base->scenario.replications, dir);
+done:
+    free(fingerprint);
+    scenario_destroy(base);
+    sweep_free(&sw);
+    return rc;
+}
+
+static int cmd_plot(const struct options *o)
+{
+    struct error err = {0};
+    char name[SCENARIO_NAME_MAX * 4], dir[1024];
+    if (plot_scenario_name(o->paths[0], name, sizeof name, &err))
+        return report(&err);
+    if (o->out_dir)
+        snprintf(dir, sizeof dir, "%s", o->out_dir);
+    else
+        folder_for("plots", name, "", dir, sizeof dir);
+    struct plot_list made = {0};
+    int rc = plot_results(o->paths[0], dir, o->format ? o->format : "png", &made, &err);
+    if (!o->quiet)
+        for (size_t k = 0; k < made.n; k++)
+            printf("%s\n", made.names[k]);
+    plot_list_free(&made);
+    return rc ? report(&err) : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -217,13 +752,24 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     gsl_set_error_handler_off(); /* GSL reports failures by return value, never aborts */
+    static const struct {
+        const char *name;
+        int (*run)(const struct options *);
+    } commands[] = {{"run", cmd_run},         {"sweep", cmd_sweep}, {"compare", cmd_compare},
+                    {"plot", cmd_plot},       {"check", cmd_check}};
     struct options o = {.command = argv[1]};
-    int rc;
-    if (strcmp(o.command, "run") && strcmp(o.command, "check")) {
-        rc = bad_usage("unknown command %s", o.command);
-    } else if ((rc = parse_options(argc, argv, &o)) == EXIT_OK) {
-        rc = !strcmp(o.command, "run") ? cmd_run(&o) : cmd_check(&o);
+    int rc = -1;
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        if (strcmp(o.command, commands[k].name))
+            continue;
+        if ((rc = parse_options(argc, argv, &o)) == EXIT_OK) {
+            signal(SIGINT, on_interrupt);
+            rc = commands[k].run(&o);
+        }
     }
+    if (rc < 0)
+        rc = bad_usage("unknown command %s", o.command);
     free(o.sets);
+    free(o.varies);
     return rc;
 }

@@ -65,20 +65,15 @@ static double value(const struct experiment *ex, int rep, int r, enum metric m)
 
 void results_summary(const struct experiment *ex, int r, enum metric m, struct summary *out)
 {
-    size_t n = (size_t)ex->replications;
-    double *x = malloc((n + 1) * sizeof *x), *scratch = malloc((n + 1) * sizeof *scratch);
-    if (!x || !scratch) {
-        free(x);
-        free(scratch);
+    struct accum acc;
+    accum_init(&acc);
+    int rc = 0;
+    for (int i = 0; i < ex->replications && rc == 0; i++)
+        rc = accum_add(&acc, value(ex, i, r, m));
+    if (rc || accum_summary(&acc, out))
         *out = (struct summary){.mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
                                 .p05 = NAN, .p50 = NAN, .p95 = NAN};
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        x[i] = value(ex, (int)i, r, m);
-    summary_of(x, n, 1, scratch, out);
-    free(x);
-    free(scratch);
+    accum_free(&acc);
 }
 
 /* A number as CSV text: shortest form that keeps 10 significant digits; NaN is empty. */
@@ -219,31 +214,26 @@ static int make_dir(const char *dir)
     return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
 }
 
-int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
-                  struct error *err)
+int results_write_files(const char *dir, size_t n, const char *const *names,
+                        results_writer write, const void *ctx, struct error *err)
 {
     if (make_dir(dir))
         return error_set(err, ERROR_SYSTEM, dir, 0, "", "cannot create folder: %s",
                          strerror(errno));
-    char tmp[FILE_COUNT][1100], final[FILE_COUNT][1100];
-    int k = 0, rc = 0;
-    for (; k < FILE_COUNT; k++) {
-        snprintf(final[k], sizeof final[k], "%s/%s", dir, file_names[k]);
-        snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, file_names[k], (long)getpid());
+    char(*tmp)[1100] = calloc(n, sizeof *tmp);
+    if (!tmp)
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    size_t k = 0;
+    int rc = 0;
+    for (; k < n; k++) {
+        snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
         FILE *f = fopen(tmp[k], "w");
         if (!f) {
             rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
                            strerror(errno));
             break;
         }
-        switch (k) {
-        case FILE_SUMMARY: write_summary(f, ex); break;
-        case FILE_REPLICATIONS: write_replications(f, ex); break;
-        case FILE_DAILY: write_daily(f, ex); break;
-        case FILE_HIST: write_hist(f, ex, sc); break;
-        case FILE_BIDS: write_bids(f, ex, sc); break;
-        case FILE_SCENARIO: scenario_write(sc, f); break;
-        }
+        write(f, k, ctx);
         if (ferror(f) | fclose(f)) {
             rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
                            strerror(errno));
@@ -254,13 +244,41 @@ int results_write(const struct experiment *ex, const struct scenario *sc, const 
     if (rc) {
         while (k-- > 0)
             unlink(tmp[k]);
-        return rc;
     }
-    for (k = 0; k < FILE_COUNT; k++)
-        if (rename(tmp[k], final[k]))
-            return error_set(err, ERROR_SYSTEM, final[k], 0, "", "cannot rename: %s",
-                             strerror(errno));
-    return 0;
+    for (k = 0; k < n && rc == 0; k++) {
+        char final[1100];
+        snprintf(final, sizeof final, "%s/%s", dir, names[k]);
+        if (rename(tmp[k], final))
+            rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s",
+                           strerror(errno));
+    }
+    free(tmp);
+    return rc;
+}
+
+struct run_files {
+    const struct experiment *ex;
+    const struct scenario *sc;
+};
+
+static void write_run_file(FILE *f, size_t k, const void *ctx)
+{
+    const struct run_files *r = ctx;
+    switch (k) {
+    case FILE_SUMMARY: write_summary(f, r->ex); break;
+    case FILE_REPLICATIONS: write_replications(f, r->ex); break;
+    case FILE_DAILY: write_daily(f, r->ex); break;
+    case FILE_HIST: write_hist(f, r->ex, r->sc); break;
+    case FILE_BIDS: write_bids(f, r->ex, r->sc); break;
+    case FILE_SCENARIO: scenario_write(r->sc, f); break;
+    }
+}
+
+int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
+                  struct error *err)
+{
+    struct run_files r = {ex, sc};
+    return results_write_files(dir, FILE_COUNT, file_names, write_run_file, &r, err);
 }
 
 /* 12345.6 -> "12,346" */

@@ -28,8 +28,8 @@ static void run(struct run *r, const char *const *sets, size_t n_sets, int reps)
     if (!r->sc)
         fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
     assert_int_equal(model_setup_init(&r->setup, r->sc, &err), 0);
-    assert_int_equal(experiment_run(&r->setup, r->sc->scenario.seed, reps, 2, NULL, &r->ex,
-                                     &err),
+    struct experiment_options opts = {.jobs = 2};
+    assert_int_equal(experiment_run(&r->setup, r->sc->scenario.seed, reps, &opts, &r->ex, &err),
                      0);
 }
 
@@ -177,8 +177,9 @@ static void test_threads_do_not_change_results(void **state)
     struct model_setup setup;
     assert_int_equal(model_setup_init(&setup, sc, &err), 0);
     struct experiment a, b;
-    assert_int_equal(experiment_run(&setup, 5, 8, 1, NULL, &a, &err), 0);
-    assert_int_equal(experiment_run(&setup, 5, 8, 3, NULL, &b, &err), 0);
+    struct experiment_options one = {.jobs = 1}, three = {.jobs = 3};
+    assert_int_equal(experiment_run(&setup, 5, 8, &one, &a, &err), 0);
+    assert_int_equal(experiment_run(&setup, 5, 8, &three, &b, &err), 0);
     for (int i = 0; i < 8; i++)
         assert_memory_equal(a.reps[i].metrics, b.reps[i].metrics, M_COUNT * sizeof(double));
     assert_memory_equal(a.totals.daily, b.totals.daily,

@@ -8,6 +8,7 @@ enum error_kind {
     ERROR_NONE = 0,
     ERROR_INPUT,  /* bad usage or bad input: exit status 2 */
     ERROR_SYSTEM, /* anything else (out of memory, disk full): exit status 1 */
+    ERROR_INTERRUPTED, /* stopped by a signal: exit status 130 */
 };
 
 /* Where and what. file may be a path, or an option such as "--set paper.clerks=x";

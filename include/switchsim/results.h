@@ -21,6 +21,13 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
 int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
                   struct error *err);
 
+/* Writes file names[k] in dir by calling write(f, k, ctx), for k = 0..n-1: each to a
+ * temporary name first, all renamed only once every one is complete, so a failure leaves
+ * no partial results. Creates dir (and its parents) if missing. Returns 0, or -1. */
+typedef void (*results_writer)(FILE *f, size_t k, const void *ctx);
+int results_write_files(const char *dir, size_t n, const char *const *names,
+                        results_writer write, const void *ctx, struct error *err);
+
 /* Prints the headline figures with their 95% CIs, round by round, for people. */
 void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out);
 
