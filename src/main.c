@@ -224,7 +224,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 static void folder_for(const char *folder, const char *name, const char *suffix, char *buf,
                        size_t size)
 {
-    char safe[SCENARIO_NAME_MAX];
+    char safe[2 * SCENARIO_NAME_MAX + 8];
     size_t k = 0;
     for (const char *p = name; *p && k + 1 < sizeof safe; p++) {
         char c = *p;
@@ -244,8 +244,10 @@ static struct scenario *load(const struct options *o, const char *path, const ch
         error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
         return NULL;
     }
-    memcpy(sets, o->sets, o->n_sets * sizeof *sets);
-    memcpy(sets + o->n_sets, extra, n_extra * sizeof *sets);
+    for (size_t k = 0; k < o->n_sets; k++)
+        sets[k] = o->sets[k];
+    for (size_t k = 0; k < n_extra; k++)
+        sets[o->n_sets + k] = extra[k];
     struct scenario *sc = scenario_load(path, sets, o->n_sets + n_extra, err);
     free(sets);
     if (sc && o->has_seed)
@@ -426,16 +428,12 @@ static int cmd_compare(const struct options *o)
             goto done;
         }
     }
-    char dir[1024], suffix[SCENARIO_NAME_MAX + 8];
-    if (o->out_dir) {
+    char dir[1024], both[2 * SCENARIO_NAME_MAX + 8];
+    snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
+    if (o->out_dir)
         snprintf(dir, sizeof dir, "%s", o->out_dir);
-    } else {
-        snprintf(suffix, sizeof suffix, "-vs-%s", sc[1]->scenario.name);
-        folder_for("results", sc[0]->scenario.name, "", dir, sizeof dir - sizeof suffix);
-        char tail[sizeof suffix + 16];
-        folder_for("", suffix, "", tail, sizeof tail);
-        strncat(dir, tail + 1, sizeof dir - strlen(dir) - 1);
-    }
+    else
+        folder_for("results", both, "", dir, sizeof dir);
     const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini"};
     struct compare_files files = {&ex[0], &ex[1], sc[0], sc[1]};
     if (results_write_files(dir, 3, names, write_compare_file, &files, &err)) {
@@ -728,10 +726,39 @@ static int cmd_plot(const struct options *o)
     char name[SCENARIO_NAME_MAX * 4], dir[1024];
     if (plot_scenario_name(o->paths[0], name, sizeof name, &err))
         return report(&err);
+    /* plots/<scenario name>, told apart like the results folders of sweep and compare */
+    char path[1200], suffix[SCENARIO_NAME_MAX * 4 + 8] = "";
+    snprintf(path, sizeof path, "%s/sweep.csv", o->paths[0]);
+    if (access(path, F_OK) == 0)
+        snprintf(suffix, sizeof suffix, "-sweep");
+    snprintf(path, sizeof path, "%s/compare.csv", o->paths[0]);
+    char b_name[SCENARIO_NAME_MAX * 4];
+    if (access(path, F_OK) == 0) {
+        /* B's resolved scenario sits beside A's as scenario_b.ini */
+        snprintf(path, sizeof path, "%s/scenario_b.ini", o->paths[0]);
+        FILE *f = fopen(path, "r");
+        char line[600];
+        b_name[0] = '\0';
+        bool in_section = false;
+        while (f && fgets(line, sizeof line, f)) {
+            if (line[0] == '[')
+                in_section = !strncmp(line, "[scenario]", 10);
+            else if (in_section && !strncmp(line, "name = ", 7)) {
+                line[strcspn(line, "\r\n")] = '\0';
+                snprintf(b_name, sizeof b_name, "%.*s", (int)sizeof b_name - 1, line + 7);
+                break;
+            }
+        }
+        if (f)
+            fclose(f);
+        snprintf(suffix, sizeof suffix, "-vs-%s", b_name);
+    }
+    char full[SCENARIO_NAME_MAX * 8 + 16];
+    snprintf(full, sizeof full, "%s%s", name, suffix);
     if (o->out_dir)
         snprintf(dir, sizeof dir, "%s", o->out_dir);
     else
-        folder_for("plots", name, "", dir, sizeof dir);
+        folder_for("plots", full, "", dir, sizeof dir);
     struct plot_list made = {0};
     int rc = plot_results(o->paths[0], dir, o->format ? o->format : "png", &made, &err);
     if (!o->quiet)
