@@ -636,6 +636,10 @@ static int cmd_sweep(const struct options *o)
         }
         struct scenario *sc = load(o, o->paths[0], extra, sw.n_axes, &err);
         if (!sc) {
+            /* name the --vary a bad value came from, not the --set made of it */
+            for (size_t a = 0; a < sw.n_axes; a++)
+                if (!strncmp(err.file, "--set ", 6) && !strcmp(err.file + 6, settings[a]))
+                    snprintf(err.file, sizeof err.file, "--vary %.500s", o->varies[a]);
             rc = report(&err);
             goto done;
         }
