@@ -23,8 +23,8 @@ double auction_equilibrium_bid(double cost, double low, double high, double q, i
     return cost + integral / denom;
 }
 
-double auction_bid(const struct supplier_row *s, enum auction_rule rule, double cost,
-                   double low, double high, size_t n_suppliers, double reserve)
+double auction_bid(const struct supplier_row *s, enum auction_rule rule, double cost, double low,
+                   double high, size_t n_suppliers, double reserve)
 {
     if (s->strategy == STRATEGY_MARKUP)
         return cost * (1.0 + s->markup);

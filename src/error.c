@@ -4,8 +4,8 @@
 
 #include "switchsim/error.h"
 
-int error_set(struct error *err, enum error_kind kind, const char *file, int line,
-              const char *key, const char *fmt, ...)
+int error_set(struct error *err, enum error_kind kind, const char *file, int line, const char *key,
+              const char *fmt, ...)
 {
     if (!err || err->kind != ERROR_NONE)
         return -1;

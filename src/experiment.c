@@ -114,8 +114,13 @@ int experiment_extend(struct experiment *ex, const struct model_setup *setup, ui
     int jobs = opts->jobs < 1 ? 1 : opts->jobs;
     if (jobs > total - ex->replications)
         jobs = total - ex->replications;
-    struct shared sh = {.setup = setup, .seed = seed, .ex = ex, .opts = opts,
-                        .first = ex->replications, .next = ex->replications, .total = total};
+    struct shared sh = {.setup = setup,
+                        .seed = seed,
+                        .ex = ex,
+                        .opts = opts,
+                        .first = ex->replications,
+                        .next = ex->replications,
+                        .total = total};
     sh.started = sh.shown = now_seconds();
     struct worker *workers = calloc((size_t)jobs, sizeof *workers);
     if (!workers)
@@ -155,14 +160,13 @@ int experiment_extend(struct experiment *ex, const struct model_setup *setup, ui
         return -1;
     }
     if (sh.next < total)
-        return error_set(err, ERROR_INTERRUPTED, "", 0, "", "interrupted after %d of %d replications",
-                         sh.next, total);
+        return error_set(err, ERROR_INTERRUPTED, "", 0, "",
+                         "interrupted after %d of %d replications", sh.next, total);
     return 0;
 }
 
 int experiment_run(const struct model_setup *setup, uint64_t seed, int replications,
-                   const struct experiment_options *opts, struct experiment *out,
-                   struct error *err)
+                   const struct experiment_options *opts, struct experiment *out, struct error *err)
 {
     if (experiment_init(out, setup, err))
         return -1;

@@ -14,6 +14,7 @@
 
 #include "switchsim/compare.h"
 #include "switchsim/experiment.h"
+#include "switchsim/output.h"
 #include "switchsim/plot.h"
 #include "switchsim/precision.h"
 #include "switchsim/results.h"
@@ -26,7 +27,8 @@ enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 130 }
 
 static const char usage[] =
     "usage:\n"
-    "  switchsim run      SCENARIO.ini [run options] [--precision METRIC=HALFWIDTH] [--trace FILE]\n"
+    "  switchsim run      SCENARIO.ini [run options] [--precision METRIC=HALFWIDTH] [--trace "
+    "FILE]\n"
     "  switchsim sweep    SCENARIO.ini --vary SECTION.KEY=V1,V2,...|LO:HI:STEP [--vary ...]\n"
     "                     [run options] [--precision METRIC=HALFWIDTH] [--resume]\n"
     "  switchsim compare  A.ini B.ini [run options]\n"
@@ -114,8 +116,8 @@ static int metric_from_name(const char *name, size_t len)
 
 static bool takes_value(const char *a)
 {
-    static const char *const with_value[] = {"-r", "-s", "-j", "-o", "--set", "--trace",
-                                             "--vary", "--precision", "--format"};
+    static const char *const with_value[] = {"-r",      "-s",     "-j",          "-o",      "--set",
+                                             "--trace", "--vary", "--precision", "--format"};
     for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
         if (!strcmp(a, with_value[k]))
             return true;
@@ -154,7 +156,8 @@ static int parse_option(struct options *o, const char *a, const char *v)
         char *end;
         if (!eq || (o->precision_metric = metric_from_name(v, (size_t)(eq - v))) < 0)
             return bad_usage("--precision %s: expected METRIC=HALFWIDTH with a metric of "
-                             "summary.csv, e.g. switched=50", v);
+                             "summary.csv, e.g. switched=50",
+                             v);
         o->precision = strtod(eq + 1, &end);
         if (end == eq + 1 || *end || !(o->precision > 0) || !isfinite(o->precision))
             return bad_usage("--precision %s: the half-width must be a number > 0", v);
@@ -262,8 +265,10 @@ static struct experiment_options run_options(const struct options *o, const char
 {
     long jobs = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     bool show = !o->quiet && isatty(STDERR_FILENO);
-    return (struct experiment_options){.jobs = (int)(jobs > 0 ? jobs : 1), .trace = trace,
-                                       .progress = show ? stderr : NULL, .label = label,
+    return (struct experiment_options){.jobs = (int)(jobs > 0 ? jobs : 1),
+                                       .trace = trace,
+                                       .progress = show ? stderr : NULL,
+                                       .label = label,
                                        .stop = &interrupted};
 }
 
@@ -278,8 +283,7 @@ static int run_replications(const struct options *o, const struct model_setup *s
     if (experiment_init(ex, setup, err))
         return -1;
     if (o->precision_metric < 0)
-        return experiment_extend(ex, setup, sc->scenario.seed, sc->scenario.replications, eo,
-                                 err);
+        return experiment_extend(ex, setup, sc->scenario.seed, sc->scenario.replications, eo, err);
     return precision_run(ex, setup, sc->scenario.seed, sc->scenario.replications,
                          (enum metric)o->precision_metric, o->precision, eo, pr, err);
 }
@@ -290,9 +294,8 @@ static void print_precision(const struct options *o, const struct precision_resu
     if (o->precision_metric < 0)
         return;
     fprintf(out, "precision: %s 95%% CI half-width %.4g %s %.4g after %d replications (%s)\n",
-            metric_name((enum metric)o->precision_metric), pr->halfwidth,
-            pr->met ? "<=" : ">", o->precision, replications,
-            pr->met ? "target met" : "target not met: raise -r");
+            metric_name((enum metric)o->precision_metric), pr->halfwidth, pr->met ? "<=" : ">",
+            o->precision, replications, pr->met ? "target met" : "target not met: raise -r");
 }
 
 static void write_partial_note(FILE *f, size_t k, const void *ctx)
@@ -335,8 +338,7 @@ static int cmd_run(const struct options *o)
         goto done_scenario;
     }
     if (o->trace && !(trace = fopen(o->trace, "w"))) {
-        error_set(&err, ERROR_INPUT, o->trace, 0, "--trace", "cannot write: %s",
-                  strerror(errno));
+        error_set(&err, ERROR_INPUT, o->trace, 0, "--trace", "cannot write: %s", strerror(errno));
         rc = report(&err);
         goto done_setup;
     }
@@ -453,32 +455,10 @@ done:
     return rc;
 }
 
-static const enum metric sweep_metrics[] = {M_REGISTERED, M_SWITCHED, M_CONVERSION,
-                                            M_CONVERSION_PAPER, M_SAVING_MEAN, M_SAVING_TOTAL,
+static const enum metric sweep_metrics[] = {M_REGISTERED,         M_SWITCHED,    M_CONVERSION,
+                                            M_CONVERSION_PAPER,   M_SAVING_MEAN, M_SAVING_TOTAL,
                                             M_WINNING_ANNUAL_COST};
 #define N_SWEEP_METRICS (sizeof sweep_metrics / sizeof *sweep_metrics)
-
-/* A text field, quoted only when it needs it. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void put_num(FILE *f, double x)
-{
-    if (!isnan(x))
-        fprintf(f, "%.10g", x);
-}
 
 struct sweep_files {
     const struct sweep *sw;
@@ -553,7 +533,7 @@ static int sweep_point(const struct options *o, const struct sweep *sw, size_t p
             for (size_t a = 0; a < sw->n_axes; a++) {
                 if (a)
                     fputc(',', f);
-                put_field(f, sweep_value(sw, p, a));
+                output_csv_text(f, sweep_value(sw, p, a));
             }
             for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
                 struct summary s;
@@ -561,7 +541,7 @@ static int sweep_point(const struct options *o, const struct sweep *sw, size_t p
                 double v[3] = {s.mean, s.ci_low, s.ci_high};
                 for (int k = 0; k < 3; k++) {
                     fputc(',', f);
-                    put_num(f, v[k]);
+                    output_csv_number(f, v[k]);
                 }
             }
             fputc('\n', f);
@@ -663,8 +643,7 @@ static int cmd_sweep(const struct options *o)
     if (o->resume && previous && !resuming) {
         free(previous);
         error_set(&err, ERROR_INPUT, "--resume", 0, "",
-                  "the sweep in %s/ was started with other settings; run it without --resume",
-                  dir);
+                  "the sweep in %s/ was started with other settings; run it without --resume", dir);
         rc = report(&err);
         goto done;
     }
@@ -691,8 +670,9 @@ static int cmd_sweep(const struct options *o)
         }
         if (sweep_point(o, &sw, p, points_dir, &err)) {
             if (err.kind == ERROR_INTERRUPTED)
-                fprintf(stderr, "switchsim: %zu of %zu points done and kept in %s/; "
-                                "run the same command with --resume to finish\n",
+                fprintf(stderr,
+                        "switchsim: %zu of %zu points done and kept in %s/; "
+                        "run the same command with --resume to finish\n",
                         done_points, sw.n_points, dir);
             rc = report(&err);
             goto done;
@@ -786,8 +766,11 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(const struct options *);
-    } commands[] = {{"run", cmd_run},         {"sweep", cmd_sweep}, {"compare", cmd_compare},
-                    {"plot", cmd_plot},       {"check", cmd_check}};
+    } commands[] = {{"run", cmd_run},
+                    {"sweep", cmd_sweep},
+                    {"compare", cmd_compare},
+                    {"plot", cmd_plot},
+                    {"check", cmd_check}};
     struct options o = {.command = argv[1]};
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {

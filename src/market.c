@@ -1,10 +1,5 @@
 /* market.c - tariffs and what they cost a household over a year. */
-#include <string.h>
-
 #include "switchsim/market.h"
-
-static const char *const payment_names[PAY_COUNT] = {"direct_debit", "standard_credit",
-                                                     "prepayment"};
 
 double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual)
 {
@@ -17,8 +12,8 @@ double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kw
 
 struct tariff tariff_scaled(const struct tariff *t, double factor)
 {
-    return (struct tariff){t->elec_unit * factor, t->elec_standing * factor,
-                           t->gas_unit * factor, t->gas_standing * factor};
+    return (struct tariff){t->elec_unit * factor, t->elec_standing * factor, t->gas_unit * factor,
+                           t->gas_standing * factor};
 }
 
 double market_reference_cost(const struct scenario *sc, int row, double index)
@@ -41,14 +36,6 @@ int market_best_row(const struct scenario *sc, enum payment payment)
         }
     }
     return best;
-}
-
-int payment_from_name(const char *name)
-{
-    for (int p = 0; p < PAY_COUNT; p++)
-        if (strcmp(name, payment_names[p]) == 0)
-            return p;
-    return -1;
 }
 
 const char *payment_name(enum payment p)

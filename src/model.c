@@ -35,7 +35,7 @@ enum event_kind {
     EV_REGISTER,    /* a known household registers again */
     EV_FORM_ARRIVES,
     EV_ENTRY_DONE,
-    EV_AUCTION,     /* subject: round */
+    EV_AUCTION, /* subject: round */
     EV_ACCEPT,
     EV_COOLED,
     EV_TRANSFERRED,
@@ -59,12 +59,28 @@ enum state {
 };
 
 static const char *const metric_names[M_COUNT] = {
-    "registered",       "registered_online",   "registered_paper",  "paper_late",
-    "offers",           "accepted",            "declined",          "cancelled",
-    "failed",           "no_offer",            "switched",          "switched_online",
-    "switched_paper",   "conversion",          "conversion_online", "conversion_paper",
-    "saving_mean",      "saving_total",        "winning_annual_cost", "market_best_cost",
-    "bidders",          "auction_failed",
+    "registered",
+    "registered_online",
+    "registered_paper",
+    "paper_late",
+    "offers",
+    "accepted",
+    "declined",
+    "cancelled",
+    "failed",
+    "no_offer",
+    "switched",
+    "switched_online",
+    "switched_paper",
+    "conversion",
+    "conversion_online",
+    "conversion_paper",
+    "saving_mean",
+    "saving_total",
+    "winning_annual_cost",
+    "market_best_cost",
+    "bidders",
+    "auction_failed",
 };
 
 static const char *const daily_names[DAILY_COUNT] = {
@@ -72,8 +88,14 @@ static const char *const daily_names[DAILY_COUNT] = {
     "accepted_paper",    "switched_online",  "switched_paper",
 };
 
-const char *metric_name(enum metric m) { return metric_names[m]; }
-const char *daily_column_name(enum daily_column c) { return daily_names[c]; }
+const char *metric_name(enum metric m)
+{
+    return metric_names[m];
+}
+const char *daily_column_name(enum daily_column c)
+{
+    return daily_names[c];
+}
 
 struct model {
     const struct model_setup *setup;
@@ -97,10 +119,10 @@ struct model {
     int busy;
     uint64_t paper_pending; /* forms in the post or the queue */
 
-    int next_auction; /* round whose auction comes next; rounds when all are done */
+    int next_auction;           /* round whose auction comes next; rounds when all are done */
     uint64_t started, finished; /* registrations begun and ended in a final state */
     double winner_capacity_left[PAY_COUNT][2];
-    int lot_offer[PAY_COUNT][2];   /* supplier rows offering: winner, runner-up */
+    int lot_offer[PAY_COUNT][2]; /* supplier rows offering: winner, runner-up */
     double lot_factor[PAY_COUNT][2];
     bool lot_failed[PAY_COUNT];
 };
@@ -110,7 +132,10 @@ static double *metric(struct model *m, int round, enum metric k)
     return &m->out->metrics[(size_t)round * M_COUNT + k];
 }
 
-static bool is_paper(const struct household *h) { return h->flags & HH_PAPER; }
+static bool is_paper(const struct household *h)
+{
+    return h->flags & HH_PAPER;
+}
 
 static void trace(struct model *m, double t, const char *event, long subject, int channel,
                   const char *detail)
@@ -144,7 +169,7 @@ static int finish(struct model *m, uint32_t i, enum state final, double t)
 {
     struct household *h = &m->hh[i];
     assert(h->state < ST_SWITCHED && final >= ST_SWITCHED);
-    h->state = (uint8_t)final;
+    h->state = (uint8_t) final;
     m->finished++;
     if (final == ST_SWITCHED || final == ST_LATE)
         return 0;
@@ -192,8 +217,8 @@ static int begin_registration(struct model *m, uint32_t i, double t)
     h->state = ST_POST;
     m->paper_pending++;
     const struct scenario *sc = m->sc;
-    double delay = gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min,
-                                sc->paper.postal_delay_max);
+    double delay =
+        gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
     trace(m, t, "form_sent", i, 1, "");
     return schedule(m, t + delay, EV_FORM_ARRIVES, i);
 }
@@ -362,15 +387,15 @@ static int run_auctions(struct model *m, int round, double t)
             double low = sup->cost_low * scale, high = sup->cost_high * scale;
             double u = gsl_rng_uniform(m->rng[P_BIDS]);
             bids[s].cost = low + u * (high - low);
-            bids[s].amount = auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n,
-                                         reserve);
+            bids[s].amount =
+                auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n, reserve);
         }
         struct auction_result res;
         if (best >= 0) {
             auction_clear(bids, n, sc->auction.rule, reserve, &res);
         } else {
-            res = (struct auction_result){.failed = true, .winner = -1, .runner_up = -1,
-                                          .price = NAN, .runner_price = NAN};
+            res = (struct auction_result){
+                .failed = true, .winner = -1, .runner_up = -1, .price = NAN, .runner_price = NAN};
         }
         m->lot_failed[lot] = res.failed;
         if (res.failed)
@@ -391,8 +416,9 @@ static int run_auctions(struct model *m, int round, double t)
         }
         for (size_t s = 0; s < n; s++) {
             struct bid_record b = {(uint16_t)round, (uint8_t)lot,
-                                   (uint8_t)((int)s == res.winner ? 1
-                                             : (int)s == res.runner_up ? 2 : 0),
+                                   (uint8_t)((int)s == res.winner      ? 1
+                                             : (int)s == res.runner_up ? 2
+                                                                       : 0),
                                    (uint16_t)s, bids[s].participates ? bids[s].amount : NAN};
             if (record_bid(m, &b)) {
                 free(bids);
@@ -406,8 +432,8 @@ static int run_auctions(struct model *m, int round, double t)
                          payment_name((enum payment)lot), res.bidders, reserve);
             else
                 snprintf(detail, sizeof detail, "lot %s won by %s at %.2f (reserve %.2f)",
-                         payment_name((enum payment)lot), sc->suppliers[res.winner].name,
-                         res.price, reserve);
+                         payment_name((enum payment)lot), sc->suppliers[res.winner].name, res.price,
+                         reserve);
             trace(m, t, "auction", -1, -1, detail);
         }
     }
@@ -505,8 +531,8 @@ static int on_transferred(struct model *m, uint32_t i, double t)
 {
     const struct scenario *sc = m->sc;
     struct household *h = &m->hh[i];
-    double fail = h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment
-                                               : sc->switching.fail_prob;
+    double fail =
+        h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
     double u_fail = gsl_rng_uniform(m->rng[P_SWITCHING]);
     double u_return = gsl_rng_uniform(m->rng[P_SWITCHING]);
     double u_when = gsl_rng_uniform(m->rng[P_SWITCHING]);
@@ -533,7 +559,8 @@ static int on_transferred(struct model *m, uint32_t i, double t)
     /* When the fixed term ends, a switcher may come back to the next round after it. */
     int next = (int)floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
     if (u_return < sc->rounds.return_prob && next < sc->scenario.rounds)
-        return schedule(m, next * sc->scenario.interval_days + u_when * sc->registration.window_days,
+        return schedule(m,
+                        next * sc->scenario.interval_days + u_when * sc->registration.window_days,
                         EV_REGISTER, i);
     return 0;
 }
@@ -557,7 +584,10 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     return -1;
 }
 
-static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : NAN;
+}
 
 /* Derived metrics, once every registration has ended. */
 static void finish_metrics(struct model *m)
@@ -569,8 +599,8 @@ static void finish_metrics(struct model *m)
         x[M_CONVERSION_PAPER] = ratio(x[M_SWITCHED_PAPER], x[M_REGISTERED_PAPER]);
         x[M_SAVING_MEAN] = ratio(x[M_SAVING_TOTAL], x[M_SWITCHED]);
         /* Every registration counted for a round ended in exactly one final state. */
-        assert(x[M_REGISTERED] == x[M_SWITCHED] + x[M_DECLINED] + x[M_CANCELLED] +
-                                      x[M_FAILED] + x[M_NO_OFFER]);
+        assert(x[M_REGISTERED] ==
+               x[M_SWITCHED] + x[M_DECLINED] + x[M_CANCELLED] + x[M_FAILED] + x[M_NO_OFFER]);
         assert(x[M_ACCEPTED] == x[M_SWITCHED] + x[M_CANCELLED] + x[M_FAILED]);
     }
 }
@@ -589,8 +619,7 @@ int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
               struct error *err)
 {
     const struct scenario *sc = setup->sc;
-    struct model m = {.setup = setup, .sc = sc, .out = out, .totals = totals,
-                      .trace = trace_file};
+    struct model m = {.setup = setup, .sc = sc, .out = out, .totals = totals, .trace = trace_file};
     memset(out->metrics, 0, (size_t)sc->scenario.rounds * M_COUNT * sizeof *out->metrics);
     out->n_bids = 0;
     int rc = -1;

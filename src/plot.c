@@ -12,6 +12,7 @@
 
 #include <csv.h>
 
+#include "switchsim/output.h"
 #include "switchsim/plot.h"
 
 #define PATH_SIZE 1200
@@ -111,39 +112,17 @@ static int ends_with(const char *s, const char *suffix)
 
 /* ---- numbers as people read them ---- */
 
-/* x with `dec` decimals and thousands separators: 12345.6 -> "12,346"; NaN -> "n/a". */
-static char *fmt_num(char *buf, size_t size, double x, int dec)
-{
-    char digits[400], out[560];
-    if (!isfinite(x)) {
-        snprintf(buf, size, "%s", isnan(x) ? "n/a" : x > 0 ? "infinity" : "-infinity");
-        return buf;
-    }
-    snprintf(digits, sizeof digits, "%.*f", dec, fabs(x));
-    size_t ilen = strcspn(digits, "."), o = 0;
-    if (x < 0 && strspn(digits, "0.") != strlen(digits))
-        out[o++] = '-';
-    for (size_t i = 0; i < ilen; i++) {
-        out[o++] = digits[i];
-        if ((ilen - i - 1) % 3 == 0 && i + 1 < ilen)
-            out[o++] = ',';
-    }
-    snprintf(out + o, sizeof out - o, "%s", digits + ilen);
-    snprintf(buf, size, "%s", out);
-    return buf;
-}
-
 /* Pounds: "£271", "-£4", "£374,000" (from £100,000 to the nearest thousand), or in millions
  * with mdec decimals ("£1.5m") when mdec >= 0 and |x| >= 1e6. */
 static char *fmt_money(char *buf, size_t size, double x, int mdec)
 {
     char num[64];
     if (!isfinite(x))
-        return fmt_num(buf, size, x, 0);
+        return output_number(buf, size, x, 0);
     if (mdec >= 0 && fabs(x) >= 1e6)
         snprintf(num, sizeof num, "%.*fm", mdec, fabs(x) / 1e6);
     else /* large sums to the nearest thousand: the rest is noise */
-        fmt_num(num, sizeof num, fabs(x) >= 1e5 ? round(fabs(x) / 1e3) * 1e3 : fabs(x), 0);
+        output_number(num, sizeof num, fabs(x) >= 1e5 ? round(fabs(x) / 1e3) * 1e3 : fabs(x), 0);
     snprintf(buf, size, "%s£%s", x < 0 && strspn(num, "0.,m") != strlen(num) ? "-" : "", num);
     return buf;
 }
@@ -208,13 +187,13 @@ static char *fmt_value(char *buf, size_t size, double x, enum unit u, int mdec)
     switch (u) {
     case U_SHARE:
         if (!isfinite(x))
-            return fmt_num(buf, size, x, 0);
-        snprintf(buf, size, "%s%%", fmt_num(num, sizeof num, 100 * x, 1));
+            return output_number(buf, size, x, 0);
+        snprintf(buf, size, "%s%%", output_number(num, sizeof num, 100 * x, 1));
         return buf;
     case U_POUND: return fmt_money(buf, size, x, mdec);
-    case U_COUNT: return fmt_num(buf, size, x, fabs(x) < 10 && x != round(x) ? 1 : 0);
+    case U_COUNT: return output_number(buf, size, x, fabs(x) < 10 && x != round(x) ? 1 : 0);
     case U_NUMBER:
-    default: return fmt_num(buf, size, x, fabs(x) >= 100 || x == round(x) ? 0 : 2);
+    default: return output_number(buf, size, x, fabs(x) >= 100 || x == round(x) ? 0 : 2);
     }
 }
 
@@ -223,7 +202,7 @@ static char *fmt_diff(char *buf, size_t size, double x, enum unit u, int mdec)
 {
     char v[56], num[48];
     if (u == U_SHARE)
-        snprintf(v, sizeof v, "%s pp", fmt_num(num, sizeof num, 100 * fabs(x), 1));
+        snprintf(v, sizeof v, "%s pp", output_number(num, sizeof num, 100 * fabs(x), 1));
     else
         fmt_value(v, sizeof v, fabs(x), u, mdec);
     int zero = strspn(v, "0.,£m pp") == strlen(v);
@@ -740,7 +719,7 @@ static struct axis axis_nice(double lo, double hi, int from_zero, int integer)
 static void tic_text(char *buf, size_t size, double v, int dec, enum unit u)
 {
     char num[64];
-    fmt_num(num, sizeof num, fabs(v), dec);
+    output_number(num, sizeof num, fabs(v), dec);
     const char *sign = v < 0 && strspn(num, "0.,") != strlen(num) ? "-" : "";
     if (u == U_POUND)
         snprintf(buf, size, "%s£%s", sign, num);
@@ -1081,7 +1060,7 @@ static int chart_savings(struct job *j, const struct hist *h, double reps, doubl
     double y = 0.86;
     if (above / reps >= 0.5) {
         char n[48];
-        snprintf(text, sizeof text, "%s more above %s", fmt_num(n, sizeof n, above / reps, 0),
+        snprintf(text, sizeof text, "%s more above %s", output_number(n, sizeof n, above / reps, 0),
                  fmt_money(money, sizeof money, h->hi[last], -1));
         snprintf(at, sizeof at, "graph 0.98, graph %.2f", y);
         gp_label(f, text, at, "right", NULL);
@@ -1090,7 +1069,7 @@ static int chart_savings(struct job *j, const struct hist *h, double reps, doubl
     if (h->under / reps >= 0.5) {
         char n[48];
         snprintf(text, sizeof text, "%s saving £0 or less",
-                 fmt_num(n, sizeof n, h->under / reps, 0));
+                 output_number(n, sizeof n, h->under / reps, 0));
         snprintf(at, sizeof at, "graph 0.98, graph %.2f", y);
         gp_label(f, text, at, "right", NULL);
     }
@@ -1170,7 +1149,7 @@ static int chart_switched(struct job *j, const struct sum_file *s, double reps)
             if (!st || !isfinite(st->mean))
                 continue;
             char text[48], at[96];
-            fmt_num(text, sizeof text, st->mean, 0);
+            output_number(text, sizeof text, st->mean, 0);
             snprintf(at, sizeof at, "first %d, first %.10g", r,
                      isfinite(st->hi) ? fmax(st->hi, st->mean) : st->mean);
             gp_label(f, text, at, "center", "offset character 0,0.9");
@@ -2271,32 +2250,6 @@ int plot_scenario_name(const char *results_dir, char *buf, size_t size, struct e
     return 0;
 }
 
-/* mkdir -p */
-static int make_dir(const char *dir)
-{
-    char path[PATH_SIZE];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    struct stat st;
-    if (mkdir(path, 0777) && errno != EEXIST)
-        return -1;
-    if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
-
 static int has_file(const char *dir, const char *name)
 {
     char path[PATH_SIZE];
@@ -2399,7 +2352,7 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     clean_text(j.name, 72, raw); /* a title line holds the name */
     if (strlen(raw) > strlen(j.name))
         strcat(j.name, "…");
-    if (make_dir(out_dir)) {
+    if (output_make_dir(out_dir)) {
         inputs_free(&in);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
                          strerror(errno));

@@ -4,8 +4,8 @@
 #include "switchsim/precision.h"
 #include "switchsim/results.h"
 
-int precision_run(struct experiment *ex, const struct model_setup *setup, uint64_t seed,
-                  int cap, enum metric m, double target, const struct experiment_options *opts,
+int precision_run(struct experiment *ex, const struct model_setup *setup, uint64_t seed, int cap,
+                  enum metric m, double target, const struct experiment_options *opts,
                   struct precision_result *out, struct error *err)
 {
     *out = (struct precision_result){0};

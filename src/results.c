@@ -9,6 +9,7 @@
 #include <csv.h>
 
 #include "switchsim/market.h"
+#include "switchsim/output.h"
 #include "switchsim/results.h"
 
 static double rep_metric(const struct experiment *ex, int rep, int round, enum metric m)
@@ -16,7 +17,10 @@ static double rep_metric(const struct experiment *ex, int rep, int round, enum m
     return ex->reps[rep].metrics[(size_t)round * M_COUNT + m];
 }
 
-static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : NAN;
+}
 
 double results_all_rounds(const struct experiment *ex, int rep, enum metric m)
 {
@@ -71,29 +75,14 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
     for (int i = 0; i < ex->replications && rc == 0; i++)
         rc = accum_add(&acc, value(ex, i, r, m));
     if (rc || accum_summary(&acc, out))
-        *out = (struct summary){.mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
-                                .p05 = NAN, .p50 = NAN, .p95 = NAN};
+        *out = (struct summary){.mean = NAN,
+                                .sd = NAN,
+                                .ci_low = NAN,
+                                .ci_high = NAN,
+                                .p05 = NAN,
+                                .p50 = NAN,
+                                .p95 = NAN};
     accum_free(&acc);
-}
-
-/* A number as CSV text: shortest form that keeps 10 significant digits; NaN is empty. */
-static void put_number(FILE *f, double x)
-{
-    if (isnan(x))
-        return;
-    if (x == floor(x) && fabs(x) < 1e15)
-        fprintf(f, "%.0f", x);
-    else
-        fprintf(f, "%.10g", x);
-}
-
-/* A text field, quoted through libcsv only when it needs quoting. */
-static void put_text(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
 }
 
 static void put_round(FILE *f, int r, int rounds)
@@ -116,7 +105,7 @@ static void write_summary(FILE *f, const struct experiment *ex)
             double v[] = {s.mean, s.sd, s.ci_low, s.ci_high, s.p05, s.p50, s.p95};
             for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
                 fputc(',', f);
-                put_number(f, v[k]);
+                output_csv_number(f, v[k]);
             }
             fprintf(f, ",%zu\n", s.n);
         }
@@ -134,7 +123,7 @@ static void write_replications(FILE *f, const struct experiment *ex)
             fprintf(f, "%d,%d", i + 1, r + 1);
             for (int m = 0; m < M_COUNT; m++) {
                 fputc(',', f);
-                put_number(f, rep_metric(ex, i, r, (enum metric)m));
+                output_csv_number(f, rep_metric(ex, i, r, (enum metric)m));
             }
             fputc('\n', f);
         }
@@ -152,7 +141,7 @@ static void write_daily(FILE *f, const struct experiment *ex)
         fprintf(f, "%zu", d);
         for (int c = 0; c < DAILY_COUNT; c++) {
             fputc(',', f);
-            put_number(f, (double)t->daily[d * DAILY_COUNT + c] / ex->replications);
+            output_csv_number(f, (double)t->daily[d * DAILY_COUNT + c] / ex->replications);
         }
         fputc('\n', f);
     }
@@ -165,12 +154,12 @@ static void write_hist(FILE *f, const struct experiment *ex, const struct scenar
     fputs("bin_low,bin_high,count\n", f);
     fprintf(f, "-inf,0,%llu\n", (unsigned long long)t->hist[0]);
     for (size_t b = 0; b < t->bins; b++) {
-        put_number(f, b * w);
+        output_csv_number(f, b * w);
         fputc(',', f);
-        put_number(f, (b + 1) * w);
+        output_csv_number(f, (b + 1) * w);
         fprintf(f, ",%llu\n", (unsigned long long)t->hist[b + 1]);
     }
-    put_number(f, t->bins * w);
+    output_csv_number(f, t->bins * w);
     fprintf(f, ",inf,%llu\n", (unsigned long long)t->hist[t->bins + 1]);
 }
 
@@ -185,39 +174,28 @@ static void write_bids(FILE *f, const struct experiment *ex, const struct scenar
             if (isnan(b->amount))
                 continue; /* did not take part */
             fprintf(f, "%d,%d,%s,", i + 1, b->round + 1, payment_name((enum payment)b->lot));
-            put_text(f, sc->suppliers[b->supplier].name);
+            output_csv_text(f, sc->suppliers[b->supplier].name);
             fprintf(f, ",%.2f,%d,%s\n", b->amount, b->won == 1, roles[b->won]);
         }
     }
 }
 
-enum { FILE_SUMMARY, FILE_REPLICATIONS, FILE_DAILY, FILE_HIST, FILE_BIDS, FILE_SCENARIO,
-       FILE_COUNT };
+enum {
+    FILE_SUMMARY,
+    FILE_REPLICATIONS,
+    FILE_DAILY,
+    FILE_HIST,
+    FILE_BIDS,
+    FILE_SCENARIO,
+    FILE_COUNT
+};
 static const char *const file_names[FILE_COUNT] = {
-    "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv", "bids.csv",
-    "scenario.ini"};
+    "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv", "bids.csv", "scenario.ini"};
 
-/* mkdir -p */
-static int make_dir(const char *dir)
+int results_write_files(const char *dir, size_t n, const char *const *names, results_writer write,
+                        const void *ctx, struct error *err)
 {
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return -1;
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
-}
-
-int results_write_files(const char *dir, size_t n, const char *const *names,
-                        results_writer write, const void *ctx, struct error *err)
-{
-    if (make_dir(dir))
+    if (output_make_dir(dir))
         return error_set(err, ERROR_SYSTEM, dir, 0, "", "cannot create folder: %s",
                          strerror(errno));
     char(*tmp)[1100] = calloc(n, sizeof *tmp);
@@ -229,14 +207,12 @@ int results_write_files(const char *dir, size_t n, const char *const *names,
         snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
         FILE *f = fopen(tmp[k], "w");
         if (!f) {
-            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
-                           strerror(errno));
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
             break;
         }
         write(f, k, ctx);
         if (ferror(f) | fclose(f)) {
-            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s",
-                           strerror(errno));
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
             k++;
             break;
         }
@@ -249,8 +225,7 @@ int results_write_files(const char *dir, size_t n, const char *const *names,
         char final[1100];
         snprintf(final, sizeof final, "%s/%s", dir, names[k]);
         if (rename(tmp[k], final))
-            rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s",
-                           strerror(errno));
+            rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s", strerror(errno));
     }
     free(tmp);
     return rc;
@@ -281,22 +256,6 @@ int results_write(const struct experiment *ex, const struct scenario *sc, const 
     return results_write_files(dir, FILE_COUNT, file_names, write_run_file, &r, err);
 }
 
-/* 12345.6 -> "12,346" */
-static void thousands(char *buf, size_t size, double x)
-{
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(x));
-    size_t len = strlen(digits), o = 0;
-    if (x < 0 && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        buf[o++] = digits[i];
-        if ((len - i - 1) % 3 == 0 && i + 1 < len)
-            buf[o++] = ',';
-    }
-    buf[o] = '\0';
-}
-
 static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)
 {
     char a[40], b[40], c[40];
@@ -304,13 +263,13 @@ static void print_count(FILE *out, const char *label, const struct summary *s, c
         fprintf(out, "  %-22s -\n", label);
         return;
     }
-    thousands(a, sizeof a, s->mean);
+    output_number(a, sizeof a, s->mean, 0);
     if (isnan(s->ci_low)) {
         fprintf(out, "  %-22s %s%s\n", label, unit, a);
         return;
     }
-    thousands(b, sizeof b, s->ci_low);
-    thousands(c, sizeof c, s->ci_high);
+    output_number(b, sizeof b, s->ci_low, 0);
+    output_number(c, sizeof c, s->ci_high, 0);
     fprintf(out, "  %-22s %s%s  (95%% CI %s%s to %s%s)\n", label, unit, a, unit, b, unit, c);
 }
 

@@ -51,7 +51,8 @@ struct spec {
 
 static const char *const rule_names[] = {"first_price", "second_price", NULL};
 static const char *const strategy_names[] = {"markup", "equilibrium", NULL};
-static const char *const payment_names[] = {"direct_debit", "standard_credit", "prepayment", NULL};
+const char *const payment_names[PAY_COUNT + 1] = {"direct_debit", "standard_credit", "prepayment",
+                                                  NULL};
 
 /* ---------------------------------------------------------------------------------------
  * The key table. Keys of one section are adjacent; scenario_write keeps this order. */
@@ -179,7 +180,8 @@ static const struct key keys[] = {
      .doc = "probability a prepayment transfer fails"},
 
     {AT(rounds, table), PATH, .def = "",
-     .doc = "CSV round,market_index,cost_index,registration_index (rows past scenario.rounds are ignored); empty = all 1"},
+     .doc = "CSV round,market_index,cost_index,registration_index (rows past scenario.rounds are "
+            "ignored); empty = all 1"},
     {AT(rounds, reregister_prob), PROB, .def = "0.3",
      .doc = "probability a non-switcher registers again next round"},
     {AT(rounds, return_prob), PROB, .def = "0.5",
@@ -656,8 +658,7 @@ static int value_parse(const struct spec *sp, const char *text, void *base, char
             snprintf(why + used, n - used, "; got '%s'", text);
         return -1;
     }
-    case V_DAYS:
-        return parse_days(sp, text, base, why, n);
+    case V_DAYS: return parse_days(sp, text, base, why, n);
     }
     assert(!"unknown value type");
     return -1;
@@ -678,9 +679,7 @@ static void value_format(const struct spec *sp, const void *base, char *buf, siz
     const char *src = (const char *)base + sp->offset;
     switch (sp->type) {
     case V_STRING:
-    case V_PATH:
-        snprintf(buf, size, "%s", src);
-        return;
+    case V_PATH: snprintf(buf, size, "%s", src); return;
     case V_INT: {
         int v;
         memcpy(&v, src, sizeof v);

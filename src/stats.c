@@ -22,8 +22,14 @@ static double halfwidth(size_t n, double m2)
 static void summary_fill(struct summary *out, size_t n, double mean, double m2,
                          const double *sorted)
 {
-    *out = (struct summary){.n = n, .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
-                            .p05 = NAN, .p50 = NAN, .p95 = NAN};
+    *out = (struct summary){.n = n,
+                            .mean = NAN,
+                            .sd = NAN,
+                            .ci_low = NAN,
+                            .ci_high = NAN,
+                            .p05 = NAN,
+                            .p50 = NAN,
+                            .p95 = NAN};
     if (n == 0)
         return;
     out->mean = mean;

@@ -76,7 +76,7 @@ int sweep_add(struct sweep *sw, const char *spec, struct error *err)
             oom = push(ax, text, strlen(text));
         }
     } else {
-        for (const char *p = v;; ) {
+        for (const char *p = v;;) {
             const char *comma = strchr(p, ',');
             size_t len = comma ? (size_t)(comma - p) : strlen(p);
             if (len == 0)

@@ -16,12 +16,12 @@ enum { N_MAX = 16 };
 /* Runs k auctions of n suppliers with costs uniform on [a, b], participation q, all
  * bidding by the equilibrium strategy; returns the mean price (failed lots skipped) and
  * its standard error. Both rules draw the same costs (same stream). */
-static void simulate(enum auction_rule rule, int n, double a, double b, double q,
-                     double reserve, int k, double *mean, double *se)
+static void simulate(enum auction_rule rule, int n, double a, double b, double q, double reserve,
+                     int k, double *mean, double *se)
 {
     gsl_rng *r = stream_create(99, 0, 0);
-    struct supplier_row s = {.participation = q, .cost_low = a, .cost_high = b,
-                             .strategy = STRATEGY_EQUILIBRIUM};
+    struct supplier_row s = {
+        .participation = q, .cost_low = a, .cost_high = b, .strategy = STRATEGY_EQUILIBRIUM};
     struct bid bids[N_MAX];
     double sum = 0, sum2 = 0;
     int cleared = 0;
@@ -58,8 +58,8 @@ static void test_revenue_equivalence(void **state)
         double m1, se1, m2, se2;
         simulate(RULE_FIRST_PRICE, n, a, b, 1.0, INFINITY, 40000, &m1, &se1);
         simulate(RULE_SECOND_PRICE, n, a, b, 1.0, INFINITY, 40000, &m2, &se2);
-        print_message("n=%d exact %.3f first %.3f (se %.3f) second %.3f (se %.3f)\n", n,
-                      expected, m1, se1, m2, se2);
+        print_message("n=%d exact %.3f first %.3f (se %.3f) second %.3f (se %.3f)\n", n, expected,
+                      m1, se1, m2, se2);
         /* 4 standard errors: bidding cost (a + (b-a)/(n+1)) misses by > 40 of them. */
         assert_true(fabs(m1 - expected) < 4 * se1);
         assert_true(fabs(m2 - expected) < 4 * se2);
@@ -78,8 +78,8 @@ static void test_equivalence_with_reserve_and_participation(void **state)
     assert_true(fabs(m1 - m2) < 4 * sqrt(se1 * se1 + se2 * se2));
     /* Ignoring the reserve in the bid formula would move first price by about 2. */
     double naive = 0;
-    struct supplier_row s = {.participation = 0.6, .cost_low = 100, .cost_high = 200,
-                             .strategy = STRATEGY_EQUILIBRIUM};
+    struct supplier_row s = {
+        .participation = 0.6, .cost_low = 100, .cost_high = 200, .strategy = STRATEGY_EQUILIBRIUM};
     naive = auction_bid(&s, RULE_FIRST_PRICE, 150, 100, 200, 6, INFINITY) -
             auction_bid(&s, RULE_FIRST_PRICE, 150, 100, 200, 6, 170);
     assert_true(naive > 1.0);
@@ -101,8 +101,8 @@ static void test_equilibrium_closed_form(void **state)
 static void test_clearing_rules(void **state)
 {
     (void)state;
-    struct bid bids[4] = {{0, true, 90, 120}, {1, true, 80, 100}, {2, false, 10, 10},
-                          {3, true, 95, 110}};
+    struct bid bids[4] = {
+        {0, true, 90, 120}, {1, true, 80, 100}, {2, false, 10, 10}, {3, true, 95, 110}};
     struct auction_result res;
     auction_clear(bids, 4, RULE_FIRST_PRICE, 130, &res);
     assert_false(res.failed);

@@ -400,8 +400,8 @@ static void test_reference(void **state)
                 h = ref.issued[id].handle;
                 expect = ref.issued[id].live;
             } else { /* a bogus one: no generation is even */
-                h = (uint64_t)(2 * gsl_rng_uniform_int(r, 1000)) << 32
-                    | gsl_rng_uniform_int(r, 4096);
+                h = (uint64_t)(2 * gsl_rng_uniform_int(r, 1000)) << 32 |
+                    gsl_rng_uniform_int(r, 4096);
                 expect = 0;
             }
             assert_int_equal(calendar_cancel(cal, h), expect);
@@ -636,9 +636,9 @@ static int mmc_matches(const struct mmc_case *want, const struct mmc_stats *st)
     double wq = mmc_wq(want->lambda, want->mu, want->c);
     double pw = erlang_c(want->c, want->lambda / want->mu);
     double pt = pw * exp(-1.0); /* FIFO: the wait of one who waits is Exp(c mu - lambda) */
-    return fabs(st->wait_mean / wq - 1.0) <= MMC_TOL_WAIT
-        && fabs(st->p_wait / pw - 1.0) <= MMC_TOL_WAITS
-        && fabs(st->p_tail / pt - 1.0) <= MMC_TOL_TAIL;
+    return fabs(st->wait_mean / wq - 1.0) <= MMC_TOL_WAIT &&
+           fabs(st->p_wait / pw - 1.0) <= MMC_TOL_WAITS &&
+           fabs(st->p_tail / pt - 1.0) <= MMC_TOL_TAIL;
 }
 
 /*
@@ -663,8 +663,8 @@ static void test_mmc_erlang_c(void **state)
         print_message("M/M/%u lambda %g mu %g: Wq %.4f +- %.4f (exact %.4f), "
                       "P(wait) %.4f +- %.4f (exact %.4f), P(tail) %.4f +- %.4f (exact %.4f)\n",
                       k->c, k->lambda, k->mu, st.wait_mean, st.wait_half, wq, st.p_wait,
-                      st.p_wait_half, erlang_c(k->c, k->lambda / k->mu), st.p_tail,
-                      st.p_tail_half, erlang_c(k->c, k->lambda / k->mu) * exp(-1.0));
+                      st.p_wait_half, erlang_c(k->c, k->lambda / k->mu), st.p_tail, st.p_tail_half,
+                      erlang_c(k->c, k->lambda / k->mu) * exp(-1.0));
         assert_true(st.wait_half / wq < MMC_TOL_WAIT / 2.0);
         assert_true(st.p_wait_half / st.p_wait < MMC_TOL_WAITS / 2.0);
         assert_true(st.p_tail_half / st.p_tail < MMC_TOL_TAIL / 2.0);
@@ -705,8 +705,8 @@ static void test_mmc_power(void **state)
     st = mmc_simulate(k->lambda, k->mu, k->c, 1, N, tail, MMC_SEED);
     mmc_report("last come first served", k, &st);
     assert_false(mmc_matches(k, &st));
-    assert_true(fabs(st.p_tail / (erlang_c(k->c, k->lambda / k->mu) * exp(-1.0)) - 1.0)
-                > 2 * MMC_TOL_TAIL);
+    assert_true(fabs(st.p_tail / (erlang_c(k->c, k->lambda / k->mu) * exp(-1.0)) - 1.0) >
+                2 * MMC_TOL_TAIL);
     /* c - 1 = 2 servers cannot keep up (utilisation 4/3): waits grow without bound. */
     st = mmc_simulate(k->lambda, k->mu, k->c - 1, 0, 200000, tail, MMC_SEED);
     mmc_report("c - 1 servers", k, &st);
@@ -716,16 +716,11 @@ static void test_mmc_power(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_destroy_null),
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_order),
-        cmocka_unit_test(test_fifo_ties),
-        cmocka_unit_test(test_cancel),
-        cmocka_unit_test(test_cancel_most),
-        cmocka_unit_test(test_reset),
-        cmocka_unit_test(test_run),
-        cmocka_unit_test(test_reference),
-        cmocka_unit_test(test_mmc_erlang_c),
+        cmocka_unit_test(test_destroy_null), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_order),        cmocka_unit_test(test_fifo_ties),
+        cmocka_unit_test(test_cancel),       cmocka_unit_test(test_cancel_most),
+        cmocka_unit_test(test_reset),        cmocka_unit_test(test_run),
+        cmocka_unit_test(test_reference),    cmocka_unit_test(test_mmc_erlang_c),
         cmocka_unit_test(test_mmc_power),
     };
     return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);

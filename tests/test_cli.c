@@ -98,8 +98,8 @@ static void test_run_is_reproducible(void **state)
     char resolved[200];
     snprintf(resolved, sizeof resolved, "%s/scenario.ini", a);
     assert_int_equal(sim("run", resolved, "-q", "-o", c, NULL), 0);
-    const char *files[] = {"summary.csv", "replications.csv", "daily.csv", "savings_hist.csv",
-                           "bids.csv", "scenario.ini"};
+    const char *files[] = {"summary.csv",      "replications.csv", "daily.csv",
+                           "savings_hist.csv", "bids.csv",         "scenario.ini"};
     for (size_t k = 0; k < 6; k++) {
         char pa[200], pb[200], pc[200];
         snprintf(pa, sizeof pa, "%s/%s", a, files[k]);
@@ -147,9 +147,8 @@ static void test_bad_usage(void **state)
 static void test_precision_and_compare(void **state)
 {
     (void)state;
-    assert_int_equal(sim("run", BASE, "-r", "200", "--precision", "switched=4", "-o",
-                         in_tmp("p"), NULL),
-                     0);
+    assert_int_equal(
+        sim("run", BASE, "-r", "200", "--precision", "switched=4", "-o", in_tmp("p"), NULL), 0);
     char *out = slurp(in_tmp("stdout"));
     assert_non_null(strstr(out, "precision: switched 95% CI half-width"));
     assert_non_null(strstr(out, "(target met)"));
@@ -168,8 +167,8 @@ static void test_precision_and_compare(void **state)
     snprintf(suppliers, sizeof suppliers, "auction.suppliers=%s/tests/data/model/suppliers.csv",
              cwd);
     free(cwd);
-    assert_int_equal(sim("compare", BASE, other, "-r", "20", "--set", market, "--set",
-                         suppliers, "-o", in_tmp("cmp"), NULL),
+    assert_int_equal(sim("compare", BASE, other, "-r", "20", "--set", market, "--set", suppliers,
+                         "-o", in_tmp("cmp"), NULL),
                      0);
     out = slurp(in_tmp("stdout"));
     assert_non_null(strstr(out, "switched"));
@@ -186,9 +185,8 @@ static void test_precision_and_compare(void **state)
 static void test_sweep(void **state)
 {
     (void)state;
-    assert_int_equal(sim("sweep", BASE, "--vary", "registration.paper_share=0:0.5:0.25",
-                         "--vary", "paper.clerks=1,3", "-r", "4", "-q", "-o", in_tmp("sw"),
-                         NULL),
+    assert_int_equal(sim("sweep", BASE, "--vary", "registration.paper_share=0:0.5:0.25", "--vary",
+                         "paper.clerks=1,3", "-r", "4", "-q", "-o", in_tmp("sw"), NULL),
                      0);
     char *csv = slurp(in_tmp("sw/sweep.csv"));
     assert_non_null(csv);

@@ -56,11 +56,11 @@ static void test_paired_ci_is_narrower(void **state)
         double half_paired = (paired.diff.ci_high - paired.diff.ci_low) / 2;
         /* independent runs: CI of a difference of two means */
         double t = gsl_cdf_tdist_Pinv(0.975, 2.0 * n - 2);
-        double half_indep = t * sqrt((unpaired.a.sd * unpaired.a.sd +
-                                      unpaired.b.sd * unpaired.b.sd) / n);
+        double half_indep =
+            t * sqrt((unpaired.a.sd * unpaired.a.sd + unpaired.b.sd * unpaired.b.sd) / n);
         print_message("%s: paired half-width %.4g, independent %.4g (x%.1f); diff %.4g\n",
-                      metric_name(metrics[k]), half_paired, half_indep,
-                      half_indep / half_paired, paired.diff.mean);
+                      metric_name(metrics[k]), half_paired, half_indep, half_indep / half_paired,
+                      paired.diff.mean);
         assert_true(half_indep >= 3 * half_paired);
         /* the effect is real and the paired CI sees it */
         assert_true(paired.diff.ci_low > 0);
@@ -103,9 +103,8 @@ static void test_precision_stops_where_it_should(void **state)
         struct precision_result pr;
         struct experiment_options opts = {.jobs = jobs[t]};
         assert_int_equal(experiment_init(&ex, &full.setup, &err), 0);
-        assert_int_equal(precision_run(&ex, &full.setup, 9, cap, M_SWITCHED, targets[t], &opts,
-                                       &pr, &err),
-                         0);
+        assert_int_equal(
+            precision_run(&ex, &full.setup, 9, cap, M_SWITCHED, targets[t], &opts, &pr, &err), 0);
         print_message("target %.4g: stopped at %d (expected %d), half-width %.4g, met %d\n",
                       targets[t], ex.replications, expected[t], pr.halfwidth, pr.met);
         assert_int_equal(ex.replications, expected[t]);

@@ -29,8 +29,7 @@ static void run(struct run *r, const char *const *sets, size_t n_sets, int reps)
         fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
     assert_int_equal(model_setup_init(&r->setup, r->sc, &err), 0);
     struct experiment_options opts = {.jobs = 2};
-    assert_int_equal(experiment_run(&r->setup, r->sc->scenario.seed, reps, &opts, &r->ex, &err),
-                     0);
+    assert_int_equal(experiment_run(&r->setup, r->sc->scenario.seed, reps, &opts, &r->ex, &err), 0);
 }
 
 static void done(struct run *r)
@@ -51,8 +50,8 @@ static double get(const struct run *r, int rep, int round, enum metric m)
 static void test_binomial_thinning(void **state)
 {
     (void)state;
-    const char *sets[] = {"decisions.fixed_probability=0.3", "decisions.reminder_lift=0",
-                          "switching.cancel_prob=0", "switching.fail_prob=0",
+    const char *sets[] = {"decisions.fixed_probability=0.3",  "decisions.reminder_lift=0",
+                          "switching.cancel_prob=0",          "switching.fail_prob=0",
                           "switching.fail_prob_prepayment=0", "rounds.reregister_prob=0"};
     struct run r;
     const int reps = 1000;
@@ -76,12 +75,11 @@ static void test_binomial_thinning(void **state)
 static void test_accounting(void **state)
 {
     (void)state;
-    const char *sets[] = {"scenario.rounds=4", "registration.expected=800",
-                          "registration.paper_share=0.4", "paper.clerks=1",
-                          "paper.forms_per_clerk_day=6", "switching.cancel_prob=0.2",
-                          "switching.fail_prob=0.1", "rounds.reregister_prob=0.6",
-                          "rounds.fixed_term_days=100", "rounds.return_prob=0.9",
-                          "auction.reserve_margin=160"};
+    const char *sets[] = {
+        "scenario.rounds=4",       "registration.expected=800",   "registration.paper_share=0.4",
+        "paper.clerks=1",          "paper.forms_per_clerk_day=6", "switching.cancel_prob=0.2",
+        "switching.fail_prob=0.1", "rounds.reregister_prob=0.6",  "rounds.fixed_term_days=100",
+        "rounds.return_prob=0.9",  "auction.reserve_margin=160"};
     struct run r;
     run(&r, sets, sizeof sets / sizeof *sets, 20);
     double failed_lots = 0, late = 0, no_offer = 0;
@@ -97,8 +95,8 @@ static void test_accounting(void **state)
             assert_true(get(&r, i, k, M_ACCEPTED) == get(&r, i, k, M_SWITCHED) +
                                                          get(&r, i, k, M_CANCELLED) +
                                                          get(&r, i, k, M_FAILED));
-            assert_true(reg == get(&r, i, k, M_REGISTERED_ONLINE) +
-                                   get(&r, i, k, M_REGISTERED_PAPER));
+            assert_true(reg ==
+                        get(&r, i, k, M_REGISTERED_ONLINE) + get(&r, i, k, M_REGISTERED_PAPER));
             failed_lots += get(&r, i, k, M_AUCTION_FAILED);
             no_offer += get(&r, i, k, M_NO_OFFER);
         }
@@ -116,17 +114,17 @@ static void test_accounting(void **state)
 static void test_paper_queue_rolls_over(void **state)
 {
     (void)state;
-    const char *sets[] = {"scenario.rounds=2", "registration.expected=2000",
-                          "registration.paper_share=1", "paper.clerks=1",
-                          "paper.forms_per_clerk_day=20", "rounds.reregister_prob=0",
-                          "rounds.return_prob=0"};
+    const char *sets[] = {
+        "scenario.rounds=2",   "registration.expected=2000",   "registration.paper_share=1",
+        "paper.clerks=1",      "paper.forms_per_clerk_day=20", "rounds.reregister_prob=0",
+        "rounds.return_prob=0"};
     struct run r;
     const int reps = 100;
     run(&r, sets, sizeof sets / sizeof *sets, reps);
     double total = 0, rolled = 0, first = 0;
     for (int i = 0; i < reps; i++) {
-        total += get(&r, i, 0, M_REGISTERED) + get(&r, i, 1, M_REGISTERED) +
-                 get(&r, i, 1, M_PAPER_LATE);
+        total +=
+            get(&r, i, 0, M_REGISTERED) + get(&r, i, 1, M_REGISTERED) + get(&r, i, 1, M_PAPER_LATE);
         rolled += get(&r, i, 0, M_PAPER_LATE);
         first += get(&r, i, 0, M_REGISTERED);
         assert_true(get(&r, i, 0, M_REGISTERED_ONLINE) == 0);
@@ -134,8 +132,8 @@ static void test_paper_queue_rolls_over(void **state)
     total /= reps;
     rolled /= reps;
     first /= reps;
-    print_message("forms %.1f (exact 4000), entered in round 1 %.1f, rolled %.1f\n", total,
-                  first, rolled);
+    print_message("forms %.1f (exact 4000), entered in round 1 %.1f, rolled %.1f\n", total, first,
+                  rolled);
     /* Poisson(4000) forms per replication: standard error of the mean 6.3 */
     assert_true(fabs(total - 4000) < 4 * sqrt(4000.0 / reps));
     /* the clerk works flat out from the first form (about day 1) to auction day 35 */

@@ -477,7 +477,6 @@ struct bad_case {
     const char *what;  /* the key (or column), or a piece of the message */
 };
 
-
 /* A value no key of this type accepts. */
 static const char *bad_value_for(const char *type)
 {
@@ -538,8 +537,8 @@ static void test_every_key_rejects_bad_values(void **state)
             assert_int_equal(err.kind, ERROR_INPUT);
             assert_string_equal(err.file, path);
             if (err.line != line || strcmp(err.key, info.name))
-                fail_msg("%s = '%s': error at line %d key %s (%s), expected line %d",
-                         info.name, values[v], err.line, err.key, err.message, line);
+                fail_msg("%s = '%s': error at line %d key %s (%s), expected line %d", info.name,
+                         values[v], err.line, err.key, err.message, line);
         }
     }
     free(text);

@@ -17,7 +17,6 @@
 #define T975_DF1 12.706204736174707
 #define T975_DF4 2.7764451051977987
 
-
 enum dist { NORMAL, EXPONENTIAL };
 
 /* |a - b| <= rel * |b|, with a message naming what differs. */
@@ -299,8 +298,8 @@ static void test_large_offset(void **state)
     struct summary s, m;
     assert_int_equal(accum_summary(&one, &s), 0);
     assert_int_equal(accum_summary(&merged, &m), 0);
-    print_message("variance: two-pass %.12g, one pass %.12g, merged %.12g, naive %.6g\n",
-                  two_pass, s.sd * s.sd, m.sd * m.sd, naive);
+    print_message("variance: two-pass %.12g, one pass %.12g, merged %.12g, naive %.6g\n", two_pass,
+                  s.sd * s.sd, m.sd * m.sd, naive);
     assert_rel(s.sd * s.sd, two_pass, 1e-6, "one-pass variance");
     assert_rel(m.sd * m.sd, two_pass, 1e-6, "merged variance");
     assert_rel(s.mean, gsl_stats_mean(x, 1, N), 1e-14, "mean");
@@ -408,14 +407,10 @@ static void test_histogram(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ci_coverage),
-        cmocka_unit_test(test_summary_known_values),
-        cmocka_unit_test(test_small_counts),
-        cmocka_unit_test(test_merge_equals_one_pass),
-        cmocka_unit_test(test_merge_self_and_empty),
-        cmocka_unit_test(test_large_offset),
-        cmocka_unit_test(test_summary_of),
-        cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_ci_coverage),          cmocka_unit_test(test_summary_known_values),
+        cmocka_unit_test(test_small_counts),         cmocka_unit_test(test_merge_equals_one_pass),
+        cmocka_unit_test(test_merge_self_and_empty), cmocka_unit_test(test_large_offset),
+        cmocka_unit_test(test_summary_of),           cmocka_unit_test(test_histogram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

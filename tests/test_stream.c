@@ -167,11 +167,9 @@ static void test_independent_purposes(void **state)
     assert_non_null(x);
     assert_non_null(y);
     static const uint32_t pairs[][4] = {
-        {0, 0, 0, 1}, /* replication, purpose; replication, purpose */
-        {0, 5, 0, 6},
-        {0, 63, 1, 0}, /* adjacent counters across replications */
-        {0, 2, 1, 2},
-        {9999, 0, 9999, 63},
+        {0, 0, 0, 1},                /* replication, purpose; replication, purpose */
+        {0, 5, 0, 6}, {0, 63, 1, 0}, /* adjacent counters across replications */
+        {0, 2, 1, 2}, {9999, 0, 9999, 63},
     };
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         gsl_rng *a = stream_create(20150202, pairs[k][0], pairs[k][1]);
@@ -252,12 +250,9 @@ static void test_uniformity(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_distinct_sequences),
-        cmocka_unit_test(test_seed_injective),
-        cmocka_unit_test(test_zero_seed),
-        cmocka_unit_test(test_independent_purposes),
-        cmocka_unit_test(test_uniformity),
+        cmocka_unit_test(test_reproducible),         cmocka_unit_test(test_distinct_sequences),
+        cmocka_unit_test(test_seed_injective),       cmocka_unit_test(test_zero_seed),
+        cmocka_unit_test(test_independent_purposes), cmocka_unit_test(test_uniformity),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
 /* One supplier's bid in one lot: the annual cost in £ of its tariff for the reference
  * household. Non-participants are left out of clearing. */
 struct bid {
-    int supplier;  /* row in the supplier table */
+    int supplier; /* row in the supplier table */
     bool participates;
     double cost;   /* its private cost, £/year for the reference household */
     double amount; /* its bid, £/year for the reference household */
@@ -20,12 +20,12 @@ struct bid {
  * reference household): under first price the winner's own bid, under second price the
  * next-lowest bid, capped by the reserve. */
 struct auction_result {
-    bool failed;        /* no bid at or under the reserve: no offers go out */
-    int winner;         /* index into the bids array, -1 when failed */
+    bool failed; /* no bid at or under the reserve: no offers go out */
+    int winner;  /* index into the bids array, -1 when failed */
     double price;
-    int runner_up;      /* next-best bid at or under the reserve, -1 if none */
+    int runner_up; /* next-best bid at or under the reserve, -1 if none */
     double runner_price;
-    int bidders;        /* participants */
+    int bidders; /* participants */
 };
 
 /* The risk-neutral symmetric equilibrium bid of a first-price procurement auction for a
@@ -42,8 +42,8 @@ double auction_equilibrium_bid(double cost, double low, double high, double q, i
  * either rule; equilibrium bids are the formula above under first price and the cost
  * itself (truthful) under second price. low/high are the supplier's cost range after
  * scaling for lot and round. */
-double auction_bid(const struct supplier_row *s, enum auction_rule rule, double cost,
-                   double low, double high, size_t n_suppliers, double reserve);
+double auction_bid(const struct supplier_row *s, enum auction_rule rule, double cost, double low,
+                   double high, size_t n_suppliers, double reserve);
 
 /* Ranks the participating bids by amount (ties to the lower supplier index) and clears the
  * lot under `rule` with `reserve` (the most a winning tariff may cost the reference

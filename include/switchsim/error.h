@@ -6,8 +6,8 @@
 
 enum error_kind {
     ERROR_NONE = 0,
-    ERROR_INPUT,  /* bad usage or bad input: exit status 2 */
-    ERROR_SYSTEM, /* anything else (out of memory, disk full): exit status 1 */
+    ERROR_INPUT,       /* bad usage or bad input: exit status 2 */
+    ERROR_SYSTEM,      /* anything else (out of memory, disk full): exit status 1 */
     ERROR_INTERRUPTED, /* stopped by a signal: exit status 130 */
 };
 
@@ -23,8 +23,8 @@ struct error {
 
 /* Records the first error only: later calls on an already-set record do nothing, so
  * the first fault found is the one reported. Always returns -1 for `return error_set(...)`. */
-int error_set(struct error *err, enum error_kind kind, const char *file, int line,
-              const char *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int error_set(struct error *err, enum error_kind kind, const char *file, int line, const char *key,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Formats the record as one line without newline: "FILE:LINE: KEY: MESSAGE"
  * (LINE and KEY left out when absent). */

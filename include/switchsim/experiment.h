@@ -9,7 +9,7 @@
 #include "switchsim/model.h"
 
 struct experiment {
-    int replications;           /* done, in order: 0 .. replications-1 */
+    int replications; /* done, in order: 0 .. replications-1 */
     int rounds;
     struct replication *reps;   /* in replication order */
     struct model_totals totals; /* daily counts and savings pooled over replications */
@@ -17,9 +17,9 @@ struct experiment {
 };
 
 struct experiment_options {
-    int jobs;        /* threads; results do not depend on it */
-    FILE *trace;     /* replication 0's event log, or NULL */
-    FILE *progress;  /* a progress line, redrawn with \r, or NULL */
+    int jobs;       /* threads; results do not depend on it */
+    FILE *trace;    /* replication 0's event log, or NULL */
+    FILE *progress; /* a progress line, redrawn with \r, or NULL */
     const char *label;
     /* When it becomes non-zero (a signal handler sets it), no replication is started;
      * those under way finish. */

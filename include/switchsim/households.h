@@ -10,8 +10,8 @@
 #include "switchsim/scenario.h"
 
 enum {
-    HH_DUAL = 1u << 0,       /* dual fuel, else electricity only */
-    HH_PAPER = 1u << 1,      /* registers on paper, else online */
+    HH_DUAL = 1u << 0,  /* dual fuel, else electricity only */
+    HH_PAPER = 1u << 1, /* registers on paper, else online */
     HH_VULNERABLE = 1u << 2,
 };
 

@@ -21,8 +21,7 @@ int market_best_row(const struct scenario *sc, enum payment payment);
  * market index is `index`. */
 double market_reference_cost(const struct scenario *sc, int row, double index);
 
-/* Payment method from its name (direct_debit, standard_credit, prepayment); -1 if none. */
-int payment_from_name(const char *name);
+/* The name of payment method p, "?" when out of range. */
 const char *payment_name(enum payment p);
 
 #endif

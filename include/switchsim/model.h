@@ -32,7 +32,7 @@ enum metric {
     M_WINNING_ANNUAL_COST, /* direct-debit lot, reference household */
     M_MARKET_BEST_COST,    /* best direct-debit market tariff, reference household */
     M_BIDDERS,
-    M_AUCTION_FAILED,      /* lots that failed the reserve */
+    M_AUCTION_FAILED, /* lots that failed the reserve */
     M_COUNT
 };
 
@@ -57,15 +57,15 @@ struct bid_record {
     uint8_t lot;    /* enum payment */
     uint8_t won;    /* 1 winner, 2 runner-up taking overflow, 0 lost or did not bid */
     uint16_t supplier;
-    double amount;  /* NaN when the supplier did not take part */
+    double amount; /* NaN when the supplier did not take part */
 };
 
 /* Counts pooled over replications; a model adds into them, so one per thread. */
 struct model_totals {
     size_t days;
-    uint64_t *daily;     /* days * DAILY_COUNT */
-    size_t bins;         /* savings histogram: [0, bin), ... [max - bin, max) */
-    uint64_t *hist;      /* bins + 2: underflow (below 0) first, overflow (max and up) last */
+    uint64_t *daily; /* days * DAILY_COUNT */
+    size_t bins;     /* savings histogram: [0, bin), ... [max - bin, max) */
+    uint64_t *hist;  /* bins + 2: underflow (below 0) first, overflow (max and up) last */
 };
 
 /* What one replication reports. metrics is rounds * M_COUNT; bids grows as needed. */
@@ -79,7 +79,7 @@ struct replication {
 struct model_setup {
     const struct scenario *sc;
     struct household_model households;
-    double horizon; /* no counted event happens after it */
+    double horizon;      /* no counted event happens after it */
     double *profile_cdf; /* n_profile + 1 cumulative registration weights */
     int best_row[PAY_COUNT];
 };
@@ -101,7 +101,6 @@ void replication_cleanup(struct replication *rep);
  * CSV to trace unless trace is NULL. Every registration ends in exactly one final state;
  * that is asserted. Returns 0, or -1 with *err filled (out of memory). */
 int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
-              struct replication *out, struct model_totals *totals, FILE *trace,
-              struct error *err);
+              struct replication *out, struct model_totals *totals, FILE *trace, struct error *err);
 
 #endif

@@ -18,8 +18,8 @@ struct precision_result {
  * until the 95% CI half-width of metric m over all rounds is at most target, or `cap`
  * replications are done. The batches do not depend on opts->jobs, so neither does where it
  * stops. Returns 0 (see *out), or -1 with *err filled as experiment_extend does. */
-int precision_run(struct experiment *ex, const struct model_setup *setup, uint64_t seed,
-                  int cap, enum metric m, double target, const struct experiment_options *opts,
+int precision_run(struct experiment *ex, const struct model_setup *setup, uint64_t seed, int cap,
+                  enum metric m, double target, const struct experiment_options *opts,
                   struct precision_result *out, struct error *err);
 
 #endif

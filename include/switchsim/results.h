@@ -25,8 +25,8 @@ int results_write(const struct experiment *ex, const struct scenario *sc, const 
  * temporary name first, all renamed only once every one is complete, so a failure leaves
  * no partial results. Creates dir (and its parents) if missing. Returns 0, or -1. */
 typedef void (*results_writer)(FILE *f, size_t k, const void *ctx);
-int results_write_files(const char *dir, size_t n, const char *const *names,
-                        results_writer write, const void *ctx, struct error *err);
+int results_write_files(const char *dir, size_t n, const char *const *names, results_writer write,
+                        const void *ctx, struct error *err);
 
 /* Prints the headline figures with their 95% CIs, round by round, for people. */
 void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out);

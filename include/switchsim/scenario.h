@@ -15,6 +15,9 @@
 /* Payment methods; each is a separate lot in the auction. */
 enum payment { PAY_DIRECT_DEBIT, PAY_STANDARD_CREDIT, PAY_PREPAYMENT, PAY_COUNT };
 
+/* Their names in tables and result files, NULL-terminated. */
+extern const char *const payment_names[PAY_COUNT + 1];
+
 enum auction_rule { RULE_FIRST_PRICE, RULE_SECOND_PRICE };
 enum bid_strategy { STRATEGY_MARKUP, STRATEGY_EQUILIBRIUM };
 
@@ -43,8 +46,8 @@ struct supplier_row {
     double cost_low;      /* private cost drawn uniform on [cost_low, cost_high] */
     double cost_high;
     enum bid_strategy strategy;
-    double markup;        /* cost-plus: bid = cost * (1 + markup) */
-    double capacity;      /* most households it takes per lot and round; 0 = no limit */
+    double markup;   /* cost-plus: bid = cost * (1 + markup) */
+    double capacity; /* most households it takes per lot and round; 0 = no limit */
 };
 
 /* One row of the rounds table (the tariff scenario): multipliers for round `round`. */
@@ -66,9 +69,9 @@ struct scenario {
     } scenario;
 
     struct {
-        double expected;    /* Poisson mean per round */
+        double expected; /* Poisson mean per round */
         double paper_share;
-        double window_days; /* registrations open [0, window_days) from round start */
+        double window_days;              /* registrations open [0, window_days) from round start */
         char profile[SCENARIO_PATH_MAX]; /* CSV day,weight; empty = flat */
     } registration;
 
@@ -102,9 +105,9 @@ struct scenario {
     } auction;
 
     struct {
-        double send_delay_days;   /* from auction day to offers going out */
+        double send_delay_days; /* from auction day to offers going out */
         double email_delay_max_days;
-        double window_days;       /* acceptance window from receipt */
+        double window_days; /* acceptance window from receipt */
         int n_reminders;
         double reminder_days[SCENARIO_MAX_REMINDERS]; /* days after the offer is sent */
     } offers;
@@ -117,7 +120,7 @@ struct scenario {
         double saving_coef; /* per £100/year of saving */
         double paper_coef;
         double vulnerable_coef;
-        double reminder_lift; /* hazard x (1 + lift * reminders received) */
+        double reminder_lift;     /* hazard x (1 + lift * reminders received) */
         double fixed_probability; /* if >= 0: acceptance probability ignoring the curve */
     } decisions;
 
@@ -137,8 +140,8 @@ struct scenario {
     } rounds;
 
     struct {
-        double savings_bin;            /* £ width of savings histogram bins */
-        double savings_max;            /* upper end of the histogram */
+        double savings_bin; /* £ width of savings histogram bins */
+        double savings_max; /* upper end of the histogram */
     } output;
 
     /* Tables, loaded and validated. */

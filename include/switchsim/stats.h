@@ -7,7 +7,7 @@
 #include <gsl/gsl_histogram.h>
 
 struct summary {
-    size_t n; /* values that are not NaN */
+    size_t n;                                        /* values that are not NaN */
     double mean, sd, ci_low, ci_high, p05, p50, p95; /* NaN when n is too small */
 };
 
@@ -16,12 +16,12 @@ struct summary {
  * Chan et al.'s formula, so a large common offset costs no precision; the values themselves
  * are kept, in the order added, for quantiles. Fields are read-only outside stats.c. */
 struct accum {
-    size_t n;         /* values added that are not NaN */
-    size_t missing;   /* NaN values skipped */
-    double mean, m2;  /* running mean and sum of squared deviations; 0 when n == 0 */
-    double min, max;  /* NaN when n == 0 */
-    double *kept;     /* the n values, in the order added; owned */
-    size_t cap;       /* room in kept */
+    size_t n;        /* values added that are not NaN */
+    size_t missing;  /* NaN values skipped */
+    double mean, m2; /* running mean and sum of squared deviations; 0 when n == 0 */
+    double min, max; /* NaN when n == 0 */
+    double *kept;    /* the n values, in the order added; owned */
+    size_t cap;      /* room in kept */
 };
 
 /* Summarises x[0], x[stride], ... (n values), skipping NaNs. The 95% CI is

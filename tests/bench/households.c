@@ -36,8 +36,9 @@ int main(int argc, char **argv)
     double seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     double households = 0;
     for (int r = 0; r < ex.rounds; r++)
-        households += ex.reps[0].metrics[(size_t)r * M_COUNT + M_REGISTERED] +
-                      (r == ex.rounds - 1 ? ex.reps[0].metrics[(size_t)r * M_COUNT + M_PAPER_LATE] : 0);
+        households +=
+            ex.reps[0].metrics[(size_t)r * M_COUNT + M_REGISTERED] +
+            (r == ex.rounds - 1 ? ex.reps[0].metrics[(size_t)r * M_COUNT + M_PAPER_LATE] : 0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double peak = ru.ru_maxrss * 1024.0;

@@ -51,8 +51,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
 
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    printf("mean time in system %.4f (exact %g), customers %lu, seconds %.3f\n",
-           total / (double)n, 1.0 / (MU - LAMBDA), n, seconds);
+    printf("mean time in system %.4f (exact %g), customers %lu, seconds %.3f\n", total / (double)n,
+           1.0 / (MU - LAMBDA), n, seconds);
     gsl_rng_free(arrivals);
     gsl_rng_free(services);
     return 0;

@@ -100,8 +100,8 @@ int main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = calendar_schedule(m.cal, gsl_ran_exponential(m.arrivals, 1.0 / LAMBDA),
-                               MM1_ARRIVAL, 0, NULL);
+    int rc = calendar_schedule(m.cal, gsl_ran_exponential(m.arrivals, 1.0 / LAMBDA), MM1_ARRIVAL, 0,
+                               NULL);
     if (rc == 0)
         rc = calendar_run(m.cal, INFINITY, mm1_handle, &m);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,0 +1,24 @@
+/* output.h - what every writer of files for people shares: folders and readable numbers. */
+#ifndef SWITCHSIM_OUTPUT_H
+#define SWITCHSIM_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes x with `dec` decimals and thousands separators into buf ("12,346" for 12345.6 and
+ * dec 0; "n/a" for NaN, "infinity" and "-infinity") and returns buf. */
+char *output_number(char *buf, size_t size, double x, int dec);
+
+/* Creates folder dir and any missing parents (mkdir -p). Returns 0, or -1 with errno set
+ * (ENOTDIR when something that is not a folder is in the way). */
+int output_make_dir(const char *dir);
+
+/* Writes x as a CSV field: whole numbers without decimals, others with 10 significant
+ * digits; NaN as an empty field. */
+void output_csv_number(FILE *f, double x);
+
+/* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote or line
+ * end. */
+void output_csv_text(FILE *f, const char *s);
+
+#endif

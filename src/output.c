@@ -1,0 +1,74 @@
+/* output.c - what every writer of files for people shares: folders and readable numbers. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <csv.h>
+
+#include "switchsim/output.h"
+
+char *output_number(char *buf, size_t size, double x, int dec)
+{
+    char digits[400], out[560];
+    if (!isfinite(x)) {
+        snprintf(buf, size, "%s", isnan(x) ? "n/a" : x > 0 ? "infinity" : "-infinity");
+        return buf;
+    }
+    snprintf(digits, sizeof digits, "%.*f", dec, fabs(x));
+    size_t ilen = strcspn(digits, "."), o = 0;
+    if (x < 0 && strspn(digits, "0.") != strlen(digits))
+        out[o++] = '-';
+    for (size_t i = 0; i < ilen; i++) {
+        out[o++] = digits[i];
+        if ((ilen - i - 1) % 3 == 0 && i + 1 < ilen)
+            out[o++] = ',';
+    }
+    snprintf(out + o, sizeof out - o, "%s", digits + ilen);
+    snprintf(buf, size, "%s", out);
+    return buf;
+}
+
+int output_make_dir(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0777) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    struct stat st;
+    if (mkdir(path, 0777) && errno != EEXIST)
+        return -1;
+    if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+void output_csv_number(FILE *f, double x)
+{
+    if (isnan(x))
+        return;
+    if (x == floor(x) && fabs(x) < 1e15)
+        fprintf(f, "%.0f", x);
+    else
+        fprintf(f, "%.10g", x);
+}
+
+void output_csv_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
