@@ -59,7 +59,7 @@ deps:
 
 # test: every cmocka test binary, then the end-to-end shell checks.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BENCH_BIN)
 	@tests/run-tests $(BUILD)
 
 # asan: the same tests under AddressSanitizer and UndefinedBehaviorSanitizer.

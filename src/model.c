@@ -39,7 +39,28 @@ enum event_kind {
     EV_ACCEPT,
     EV_COOLED,
     EV_TRANSFERRED,
+    EV_LINE, /* the head of a line comes due; subject: line */
 };
+
+/* Events that come due in the order they are added (after a fixed delay: cooling off,
+ * transfer), or that arrive as one batch sorted once (the acceptances an auction's offers
+ * bring), wait in a line instead of the calendar; the calendar holds one event per line, for
+ * its head. That keeps the heap small, and fast, in campaigns of millions, and an item costs
+ * 16 bytes against the calendar's 28. Events come out in the same order either way. */
+enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
+
+struct line_item {
+    double time;
+    uint32_t hh;
+};
+
+struct line {
+    struct line_item *items; /* due items are items[head..len), in time order */
+    size_t head, len, cap;
+    calendar_handle armed; /* the calendar event for the head; 0 when none */
+};
+
+static const enum event_kind line_kind[LINE_COUNT] = {EV_ACCEPT, EV_COOLED, EV_TRANSFERRED};
 
 /* A household's place in its current registration. Final states come last. */
 enum state {
@@ -119,6 +140,8 @@ struct model {
     int busy;
     uint64_t paper_pending; /* forms in the post or the queue */
 
+    struct line lines[LINE_COUNT];
+
     int next_auction;           /* round whose auction comes next; rounds when all are done */
     uint64_t started, finished; /* registrations begun and ended in a final state */
     double winner_capacity_left[PAY_COUNT][2];
@@ -162,6 +185,77 @@ static void count_daily(struct model *m, double t, enum daily_column online_colu
 static int schedule(struct model *m, double t, enum event_kind kind, uint32_t subject)
 {
     return calendar_schedule(m->cal, t, kind, subject, NULL);
+}
+
+static int line_arm(struct model *m, enum line_id id)
+{
+    struct line *l = &m->lines[id];
+    assert(!l->armed && l->head < l->len);
+    return calendar_schedule(m->cal, l->items[l->head].time, EV_LINE, id, &l->armed);
+}
+
+/* Adds household i, due at t, to line id. A fixed-delay line must get items in time order;
+ * the accept line takes any order while it is being filled (see line_sort). */
+static int line_push(struct model *m, enum line_id id, double t, uint32_t i, bool arm)
+{
+    struct line *l = &m->lines[id];
+    if (l->len == l->cap) {
+        if (l->head > 0) { /* reuse the room of items already out */
+            memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
+            l->len -= l->head;
+            l->head = 0;
+        } else {
+            size_t cap = l->cap ? l->cap * 2 : 1024;
+            struct line_item *items = realloc(l->items, cap * sizeof *items);
+            if (!items)
+                return -1;
+            l->items = items;
+            l->cap = cap;
+        }
+    }
+    assert(!arm || l->len == l->head || l->items[l->len - 1].time <= t);
+    l->items[l->len++] = (struct line_item){t, i};
+    return arm && !l->armed ? line_arm(m, id) : 0;
+}
+
+static int line_item_order(const void *pa, const void *pb)
+{
+    const struct line_item *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return (a->hh > b->hh) - (a->hh < b->hh);
+}
+
+/* Puts line id in time order again after unordered pushes, and arms it for its new head. */
+static int line_sort(struct model *m, enum line_id id)
+{
+    struct line *l = &m->lines[id];
+    if (l->armed) {
+        calendar_cancel(m->cal, l->armed);
+        l->armed = 0;
+    }
+    qsort(l->items + l->head, l->len - l->head, sizeof *l->items, line_item_order);
+    return l->head < l->len ? line_arm(m, id) : 0;
+}
+
+/* Takes the head of line id, which has come due, and arms the line for the next. */
+static int line_pop(struct model *m, enum line_id id, struct line_item *out)
+{
+    struct line *l = &m->lines[id];
+    l->armed = 0;
+    *out = l->items[l->head++];
+    if (l->head == l->len) {
+        l->head = l->len = 0;
+        return 0;
+    }
+    if (l->head >= 4096 && 2 * l->head >= l->len) {
+        /* Move the waiting items to the front once half the room is spent, so a line
+         * touches memory in proportion to what waits in it, not to all it ever held. */
+        memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
+        l->len -= l->head;
+        l->head = 0;
+    }
+    return line_arm(m, id);
 }
 
 /* Ends a registration; a household that did not switch may register again next round. */
@@ -482,7 +576,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
         return finish(m, i, ST_DECLINED, receipt + sc->offers.window_days);
     }
     h->state = ST_ACCEPTING;
-    return schedule(m, receipt + wait, EV_ACCEPT, i);
+    return line_push(m, LINE_ACCEPT, receipt + wait, i, false); /* sorted after the offers */
 }
 
 static int on_auction(struct model *m, int round, double t)
@@ -499,6 +593,8 @@ static int on_auction(struct model *m, int round, double t)
         if (make_offer(m, (uint32_t)i, round, t))
             return -1;
     }
+    if (line_sort(m, LINE_ACCEPT))
+        return -1;
     if (round + 1 < m->sc->scenario.rounds)
         return schedule(m, (round + 1) * m->sc->scenario.interval_days, EV_ROUND_START,
                         (uint32_t)round + 1);
@@ -512,7 +608,7 @@ static int on_accept(struct model *m, uint32_t i, double t)
     (*metric(m, h->round, M_ACCEPTED))++;
     count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
     trace(m, t, "accept", i, is_paper(h), "");
-    return schedule(m, t + m->sc->switching.cooling_off_days, EV_COOLED, i);
+    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, i, true);
 }
 
 static int on_cooled(struct model *m, uint32_t i, double t)
@@ -524,7 +620,7 @@ static int on_cooled(struct model *m, uint32_t i, double t)
         return finish(m, i, ST_CANCELLED, t);
     }
     h->state = ST_TRANSFER;
-    return schedule(m, t + m->sc->switching.transfer_days, EV_TRANSFERRED, i);
+    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, i, true);
 }
 
 static int on_transferred(struct model *m, uint32_t i, double t)
@@ -579,6 +675,13 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     case EV_ACCEPT: return on_accept(m, s, t);
     case EV_COOLED: return on_cooled(m, s, t);
     case EV_TRANSFERRED: return on_transferred(m, s, t);
+    case EV_LINE: {
+        struct line_item item;
+        if (line_pop(m, (enum line_id)s, &item))
+            return -1;
+        struct calendar_event due = {item.time, line_kind[s], item.hh};
+        return dispatch(m, &due);
+    }
     }
     assert(!"unknown event");
     return -1;
@@ -612,6 +715,8 @@ static void model_free(struct model *m)
         gsl_rng_free(m->rng[p]);
     free(m->hh);
     free(m->queue);
+    for (int k = 0; k < LINE_COUNT; k++)
+        free(m->lines[k].items);
 }
 
 int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
