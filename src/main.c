@@ -4,6 +4,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +134,7 @@ static int parse_option(struct options *o, const char *a, const char *v)
         char *end;
         errno = 0;
         o->seed = strtoull(v, &end, 10);
-        if (errno || end == v || *end || v[0] == '-')
+        if (errno || end == v || *end || strchr(v, '-') || !(*v >= '0' && *v <= '9'))
             return bad_usage("-s %s: the seed must be a whole number >= 0", v);
         o->has_seed = true;
     } else if (!strcmp(a, "-j")) {
@@ -169,7 +170,7 @@ static int parse_option(struct options *o, const char *a, const char *v)
 static bool allowed(const char *command, const char *a)
 {
     if (!strcmp(command, "plot"))
-        return !strcmp(a, "-o") || !strcmp(a, "--format");
+        return !strcmp(a, "-o") || !strcmp(a, "--format") || !strcmp(a, "-q");
     if (!strcmp(command, "check"))
         return !strcmp(a, "--set");
     if (!strcmp(a, "--format"))
@@ -223,20 +224,38 @@ static int parse_options(int argc, char **argv, struct options *o)
     return EXIT_OK;
 }
 
-/* FOLDER/<name>: the name with anything but letters, digits, '.', '_' and '-' made '_'. */
-static void folder_for(const char *folder, const char *name, const char *suffix, char *buf,
+/* The output folder: -o as given, else FOLDER/<name> with anything but letters, digits,
+ * '.', '_', '-' and UTF-8 made '_' (and then a hash of the name added, so names that differ
+ * only there do not share a folder). Returns false, having reported it, when -o does not
+ * fit. */
+static bool folder_for(const struct options *o, const char *folder, const char *name, char *buf,
                        size_t size)
 {
+    if (o->out_dir) {
+        if ((size_t)snprintf(buf, size, "%s", o->out_dir) < size)
+            return true;
+        bad_usage("-o %.40s...: the folder name is too long", o->out_dir);
+        return false;
+    }
     char safe[2 * SCENARIO_NAME_MAX + 8];
     size_t k = 0;
-    for (const char *p = name; *p && k + 1 < sizeof safe; p++) {
-        char c = *p;
+    bool changed = false;
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        hash = (hash ^ *p) * 16777619u;
+        unsigned char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-' || (c == '.' && k > 0);
-        safe[k++] = ok ? c : '_';
+                  c == '_' || c == '-' || c >= 0x80 || (c == '.' && k > 0);
+        changed |= !ok;
+        if (k + 1 < sizeof safe)
+            safe[k++] = ok ? (char)c : '_';
     }
     safe[k] = '\0';
-    snprintf(buf, size, "%s/%s%s", folder, k ? safe : "scenario", suffix);
+    if (changed)
+        snprintf(buf, size, "%s/%s-%08x", folder, safe, hash);
+    else
+        snprintf(buf, size, "%s/%s", folder, k ? safe : "scenario");
+    return true;
 }
 
 static struct scenario *load(const struct options *o, const char *path, const char **extra,
@@ -293,16 +312,16 @@ static void print_precision(const struct options *o, const struct precision_resu
 {
     if (o->precision_metric < 0)
         return;
+    if (isinf(pr->halfwidth)) {
+        fprintf(out,
+                "precision: %s is not defined in enough replications to have a CI "
+                "(target not met)\n",
+                metric_name((enum metric)o->precision_metric));
+        return;
+    }
     fprintf(out, "precision: %s 95%% CI half-width %.4g %s %.4g after %d replications (%s)\n",
             metric_name((enum metric)o->precision_metric), pr->halfwidth, pr->met ? "<=" : ">",
             o->precision, replications, pr->met ? "target met" : "target not met: raise -r");
-}
-
-static void write_partial_note(FILE *f, size_t k, const void *ctx)
-{
-    (void)k;
-    fprintf(f, "interrupted: these results hold the %d replications that finished\n",
-            *(const int *)ctx);
 }
 
 static int cmd_check(const struct options *o)
@@ -323,10 +342,10 @@ static int cmd_run(const struct options *o)
     if (!sc)
         return report(&err);
     char dir[1024];
-    if (o->out_dir)
-        snprintf(dir, sizeof dir, "%s", o->out_dir);
-    else
-        folder_for("results", sc->scenario.name, "", dir, sizeof dir);
+    if (!folder_for(o, "results", sc->scenario.name, dir, sizeof dir)) {
+        scenario_destroy(sc);
+        return EXIT_BAD_INPUT;
+    }
 
     int rc;
     FILE *trace = NULL;
@@ -347,10 +366,8 @@ static int cmd_run(const struct options *o)
         if (err.kind == ERROR_INTERRUPTED && ex.replications > 0) {
             /* Keep what finished, marked as partial. */
             struct error werr = {0};
-            const char *note[] = {"PARTIAL"};
             sc->scenario.replications = ex.replications;
-            if (results_write(&ex, sc, dir, &werr) ||
-                results_write_files(dir, 1, note, write_partial_note, &ex.replications, &werr))
+            if (results_write(&ex, sc, dir, true, &werr))
                 report(&werr);
             else
                 fprintf(stderr, "switchsim: kept %d finished replications in %s/ (PARTIAL)\n",
@@ -362,13 +379,10 @@ static int cmd_run(const struct options *o)
         goto done_experiment;
     }
     sc->scenario.replications = ex.replications; /* what it took, for re-running exactly */
-    if (results_write(&ex, sc, dir, &err)) {
+    if (results_write(&ex, sc, dir, false, &err)) {
         rc = report(&err);
         goto done_experiment;
     }
-    char partial[1100];
-    snprintf(partial, sizeof partial, "%s/PARTIAL", dir);
-    unlink(partial);
     if (!o->quiet) {
         results_print(&ex, sc, stdout);
         print_precision(o, &pr, ex.replications, stdout);
@@ -419,6 +433,13 @@ static int cmd_compare(const struct options *o)
         rc = report(&err);
         goto done;
     }
+    if (sc[0]->scenario.rounds != sc[1]->scenario.rounds) {
+        error_set(&err, ERROR_INPUT, o->paths[1], 0, "scenario.rounds",
+                  "B has %d rounds and A %d: compare needs the same rounds to pair them",
+                  sc[1]->scenario.rounds, sc[0]->scenario.rounds);
+        rc = report(&err);
+        goto done;
+    }
     /* Common random numbers: B runs with A's seed and replication count. */
     sc[1]->scenario.seed = sc[0]->scenario.seed;
     sc[1]->scenario.replications = sc[0]->scenario.replications;
@@ -432,10 +453,10 @@ static int cmd_compare(const struct options *o)
     }
     char dir[1024], both[2 * SCENARIO_NAME_MAX + 8];
     snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
-    if (o->out_dir)
-        snprintf(dir, sizeof dir, "%s", o->out_dir);
-    else
-        folder_for("results", both, "", dir, sizeof dir);
+    if (!folder_for(o, "results", both, dir, sizeof dir)) {
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
     const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini"};
     struct compare_files files = {&ex[0], &ex[1], sc[0], sc[1]};
     if (results_write_files(dir, 3, names, write_compare_file, &files, &err)) {
@@ -567,6 +588,21 @@ static char *sweep_fingerprint(const struct options *o, const struct scenario *b
         return NULL;
     fprintf(f, "scenario %s\nseed %llu\nreplications %d\n", o->paths[0],
             (unsigned long long)base->scenario.seed, base->scenario.replications);
+    /* the scenario as resolved, and what its tables hold: editing either starts afresh */
+    scenario_write(base, f);
+    const char *tables[] = {base->households.market, base->auction.suppliers, base->rounds.table,
+                            base->registration.profile};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        if (!tables[k][0])
+            continue;
+        uint32_t hash = 2166136261u; /* FNV-1a of the file's bytes */
+        FILE *t = fopen(tables[k], "rb");
+        for (int c; t && (c = getc(t)) != EOF;)
+            hash = (hash ^ (uint32_t)c) * 16777619u;
+        if (t)
+            fclose(t);
+        fprintf(f, "table %s %08x\n", tables[k], hash);
+    }
     for (size_t k = 0; k < o->n_sets; k++)
         fprintf(f, "set %s\n", o->sets[k]);
     for (size_t k = 0; k < o->n_varies; k++)
@@ -576,6 +612,23 @@ static char *sweep_fingerprint(const struct options *o, const struct scenario *b
                 o->precision);
     fclose(f);
     return text;
+}
+
+/* Removes every point result (NUMBER.csv) in points_dir, whatever grid left it. */
+static void remove_points(const char *points_dir)
+{
+    DIR *d = opendir(points_dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t digits = strspn(e->d_name, "0123456789");
+        if (digits == 0 || strcmp(e->d_name + digits, ".csv"))
+            continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", points_dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
 }
 
 static char *slurp(const char *path)
@@ -625,11 +678,12 @@ static int cmd_sweep(const struct options *o)
         }
         scenario_destroy(sc);
     }
-    char dir[1024], points_dir[1100], grid_path[1200];
-    if (o->out_dir)
-        snprintf(dir, sizeof dir, "%s", o->out_dir);
-    else
-        folder_for("results", base->scenario.name, "-sweep", dir, sizeof dir);
+    char dir[1024], points_dir[1100], grid_path[1200], name[SCENARIO_NAME_MAX + 8];
+    snprintf(name, sizeof name, "%s-sweep", base->scenario.name);
+    if (!folder_for(o, "results", name, dir, sizeof dir)) {
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
     snprintf(points_dir, sizeof points_dir, "%s/.points", dir);
     snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
     fingerprint = sweep_fingerprint(o, base);
@@ -649,11 +703,7 @@ static int cmd_sweep(const struct options *o)
     }
     free(previous);
     if (!resuming) {
-        for (size_t p = 0; p < sw.n_points; p++) {
-            char path[1300];
-            snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
-            unlink(path);
-        }
+        remove_points(points_dir);
         const char *names[] = {"grid.txt"};
         if (results_write_files(points_dir, 1, names, write_text, fingerprint, &err)) {
             rc = report(&err);
@@ -681,17 +731,22 @@ static int cmd_sweep(const struct options *o)
         if (!o->quiet && isatty(STDERR_FILENO))
             fprintf(stderr, "sweep: %zu/%zu points done\n", done_points, sw.n_points);
     }
+    for (size_t p = 0; p < sw.n_points; p++) {
+        char path[1300];
+        snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
+        if (access(path, R_OK) != 0) {
+            error_set(&err, ERROR_SYSTEM, path, 0, "", "the result of point %zu is missing", p + 1);
+            rc = report(&err);
+            goto done;
+        }
+    }
     const char *names[] = {"sweep.csv", "scenario.ini"};
     struct sweep_files files = {&sw, points_dir, base};
     if (results_write_files(dir, 2, names, write_sweep_file, &files, &err)) {
         rc = report(&err);
         goto done;
     }
-    for (size_t p = 0; p < sw.n_points; p++) {
-        char path[1300];
-        snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
-        unlink(path);
-    }
+    remove_points(points_dir);
     unlink(grid_path);
     rmdir(points_dir);
     if (!o->quiet)
@@ -739,10 +794,8 @@ static int cmd_plot(const struct options *o)
     }
     char full[SCENARIO_NAME_MAX * 8 + 16];
     snprintf(full, sizeof full, "%s%s", name, suffix);
-    if (o->out_dir)
-        snprintf(dir, sizeof dir, "%s", o->out_dir);
-    else
-        folder_for("plots", full, "", dir, sizeof dir);
+    if (!folder_for(o, "plots", full, dir, sizeof dir))
+        return EXIT_BAD_INPUT;
     struct plot_list made = {0};
     int rc = plot_results(o->paths[0], dir, o->format ? o->format : "png", &made, &err);
     if (!o->quiet)

@@ -10,12 +10,6 @@ double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kw
     return pence / 100.0;
 }
 
-struct tariff tariff_scaled(const struct tariff *t, double factor)
-{
-    return (struct tariff){t->elec_unit * factor, t->elec_standing * factor, t->gas_unit * factor,
-                           t->gas_standing * factor};
-}
-
 double market_reference_cost(const struct scenario *sc, int row, double index)
 {
     return index * tariff_annual_cost(&sc->market[row].tariff, sc->auction.reference_elec_kwh,

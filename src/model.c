@@ -338,8 +338,6 @@ static double arrival_time(struct model *m, double s)
 {
     const struct scenario *sc = m->sc;
     double y = s / m->arr_expected, window = sc->registration.window_days;
-    if (sc->n_profile == 0)
-        return y * window;
     const double *w = sc->profile;
     while (m->arr_day + 1 < sc->n_profile && y >= m->setup->profile_cdf[m->arr_day + 1])
         m->arr_day++;
@@ -492,7 +490,7 @@ static int run_auctions(struct model *m, int round, double t)
                 .failed = true, .winner = -1, .runner_up = -1, .price = NAN, .runner_price = NAN};
         }
         m->lot_failed[lot] = res.failed;
-        if (res.failed)
+        if (res.failed && best >= 0) /* a lot the market has no tariff for holds nobody */
             (*metric(m, round, M_AUCTION_FAILED))++;
         if (lot == PAY_DIRECT_DEBIT) {
             *metric(m, round, M_WINNING_ANNUAL_COST) = res.failed ? NAN : res.price;
@@ -561,9 +559,20 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
                                      u * (sc->paper.postal_delay_max - sc->paper.postal_delay_min)
                                : u * sc->offers.email_delay_max_days;
     double receipt = t + sc->offers.send_delay_days + delay;
+    /* What a switch would meet is drawn now, in household order, so that two scenarios on
+     * common random numbers give each household the same fate whoever else accepts. */
+    double fail =
+        h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
+    h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
+    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
+        h->flags |= HH_CANCELS;
+    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < fail)
+        h->flags |= HH_FAILS;
+    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
+        h->flags |= HH_RETURNS;
     double p = offer_accept_probability(sc, h->saving, is_paper(h), h->flags & HH_VULNERABLE);
     double e = gsl_ran_exponential(m->rng[P_DECISIONS], 1.0);
-    double wait = offer_accept_delay(sc, p, e);
+    double wait = offer_accept_delay(sc, p, e, is_paper(h) ? 0.0 : delay);
     if (m->trace) {
         char detail[96];
         snprintf(detail, sizeof detail, "saving %.2f, p %.3f%s", h->saving, p,
@@ -614,7 +623,7 @@ static int on_accept(struct model *m, uint32_t i, double t)
 static int on_cooled(struct model *m, uint32_t i, double t)
 {
     struct household *h = &m->hh[i];
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < m->sc->switching.cancel_prob) {
+    if (h->flags & HH_CANCELS) {
         (*metric(m, h->round, M_CANCELLED))++;
         trace(m, t, "cancel", i, is_paper(h), "");
         return finish(m, i, ST_CANCELLED, t);
@@ -627,12 +636,7 @@ static int on_transferred(struct model *m, uint32_t i, double t)
 {
     const struct scenario *sc = m->sc;
     struct household *h = &m->hh[i];
-    double fail =
-        h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
-    double u_fail = gsl_rng_uniform(m->rng[P_SWITCHING]);
-    double u_return = gsl_rng_uniform(m->rng[P_SWITCHING]);
-    double u_when = gsl_rng_uniform(m->rng[P_SWITCHING]);
-    if (u_fail < fail) {
+    if (h->flags & HH_FAILS) {
         (*metric(m, h->round, M_FAILED))++;
         trace(m, t, "transfer_failed", i, is_paper(h), "");
         return finish(m, i, ST_FAILED, t);
@@ -654,10 +658,11 @@ static int on_transferred(struct model *m, uint32_t i, double t)
         return -1;
     /* When the fixed term ends, a switcher may come back to the next round after it. */
     int next = (int)floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
-    if (u_return < sc->rounds.return_prob && next < sc->scenario.rounds)
-        return schedule(m,
-                        next * sc->scenario.interval_days + u_when * sc->registration.window_days,
-                        EV_REGISTER, i);
+    if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
+        return 0;
+    double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
+                    EV_REGISTER, i);
     return 0;
 }
 
@@ -749,7 +754,8 @@ int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
     rc = 0;
 done:
     if (rc)
-        error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory in replication %u", index);
+        error_set(err, ERROR_SYSTEM, "", 0, "",
+                  "out of memory (or over 67 million pending events) in replication %u", index);
     model_free(&m);
     return rc;
 }
@@ -761,11 +767,7 @@ int model_setup_init(struct model_setup *setup, const struct scenario *sc, struc
         return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     for (int p = 0; p < PAY_COUNT; p++)
         setup->best_row[p] = market_best_row(sc, (enum payment)p);
-    if (setup->best_row[PAY_DIRECT_DEBIT] < 0) {
-        model_setup_cleanup(setup);
-        return error_set(err, ERROR_INPUT, sc->path, 0, "households.market",
-                         "the market table needs at least one direct_debit tariff");
-    }
+    assert(setup->best_row[PAY_DIRECT_DEBIT] >= 0); /* the loader makes sure */
     setup->profile_cdf = calloc(sc->n_profile + 1, sizeof *setup->profile_cdf);
     if (!setup->profile_cdf) {
         model_setup_cleanup(setup);

@@ -8,16 +8,26 @@ int precision_run(struct experiment *ex, const struct model_setup *setup, uint64
                   enum metric m, double target, const struct experiment_options *opts,
                   struct precision_result *out, struct error *err)
 {
-    *out = (struct precision_result){0};
+    *out = (struct precision_result){.halfwidth = INFINITY};
+    /* One running accumulator: each batch adds only its own replications. */
+    struct accum acc;
+    accum_init(&acc);
+    int rc = 0;
     for (int total = ex->replications;;) {
+        int from = ex->replications;
         total = total + PRECISION_BATCH < cap ? total + PRECISION_BATCH : cap;
-        if (experiment_extend(ex, setup, seed, total, opts, err))
-            return -1;
-        struct summary s;
-        results_summary(ex, ex->rounds, m, &s);
-        out->halfwidth = s.n >= 2 ? (s.ci_high - s.ci_low) / 2 : INFINITY;
+        if ((rc = experiment_extend(ex, setup, seed, total, opts, err)))
+            break;
+        for (int i = from; i < ex->replications && rc == 0; i++)
+            if (accum_add(&acc, results_all_rounds(ex, i, m)))
+                rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        if (rc)
+            break;
+        out->halfwidth = accum_halfwidth(&acc);
         out->met = out->halfwidth <= target;
         if (out->met || total >= cap)
-            return 0;
+            break;
     }
+    accum_free(&acc);
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* results.c - the result files of a run: summary, replications, daily, savings, bids. */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,10 +188,12 @@ enum {
     FILE_HIST,
     FILE_BIDS,
     FILE_SCENARIO,
+    FILE_PARTIAL, /* last: written only for an interrupted run */
     FILE_COUNT
 };
 static const char *const file_names[FILE_COUNT] = {
-    "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv", "bids.csv", "scenario.ini"};
+    "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv",
+    "bids.csv",    "scenario.ini",     "PARTIAL"};
 
 int results_write_files(const char *dir, size_t n, const char *const *names, results_writer write,
                         const void *ctx, struct error *err)
@@ -204,8 +207,10 @@ int results_write_files(const char *dir, size_t n, const char *const *names, res
     size_t k = 0;
     int rc = 0;
     for (; k < n; k++) {
-        snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
-        FILE *f = fopen(tmp[k], "w");
+        int len = snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
+        FILE *f = len < (int)sizeof tmp[k] ? fopen(tmp[k], "w") : NULL;
+        if (!f && len >= (int)sizeof tmp[k])
+            errno = ENAMETOOLONG;
         if (!f) {
             rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
             break;
@@ -224,8 +229,11 @@ int results_write_files(const char *dir, size_t n, const char *const *names, res
     for (k = 0; k < n && rc == 0; k++) {
         char final[1100];
         snprintf(final, sizeof final, "%s/%s", dir, names[k]);
-        if (rename(tmp[k], final))
+        if (rename(tmp[k], final)) {
             rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s", strerror(errno));
+            for (size_t j = k; j < n; j++) /* leave no temporary file behind */
+                unlink(tmp[j]);
+        }
     }
     free(tmp);
     return rc;
@@ -246,14 +254,26 @@ static void write_run_file(FILE *f, size_t k, const void *ctx)
     case FILE_HIST: write_hist(f, r->ex, r->sc); break;
     case FILE_BIDS: write_bids(f, r->ex, r->sc); break;
     case FILE_SCENARIO: scenario_write(r->sc, f); break;
+    case FILE_PARTIAL:
+        fprintf(f, "interrupted: these results hold the %d replications that finished\n",
+                r->ex->replications);
+        break;
     }
 }
 
 int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
-                  struct error *err)
+                  bool partial, struct error *err)
 {
     struct run_files r = {ex, sc};
-    return results_write_files(dir, FILE_COUNT, file_names, write_run_file, &r, err);
+    if (results_write_files(dir, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file,
+                            &r, err))
+        return -1;
+    if (!partial) { /* complete results: an old PARTIAL mark no longer applies */
+        char mark[1100];
+        snprintf(mark, sizeof mark, "%s/%s", dir, file_names[FILE_PARTIAL]);
+        unlink(mark);
+    }
+    return 0;
 }
 
 static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)

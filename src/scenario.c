@@ -1165,6 +1165,12 @@ static int scalar_checks(struct load *ld)
                          "(registration.window_days = %g)",
                          sc->auction.day, sc->registration.window_days);
 
+    if (sc->scenario.rounds > 1 && sc->auction.day > sc->scenario.interval_days)
+        return key_error(ld, blame(ld, KEY(auction, day), KEY(scenario, interval_days)),
+                         "auction.day (%g) comes after the next round starts "
+                         "(scenario.interval_days = %g)",
+                         sc->auction.day, sc->scenario.interval_days);
+
     int n = sc->offers.n_reminders;
     if (n > 0 && sc->offers.reminder_days[n - 1] > sc->offers.window_days)
         return key_error(ld, blame(ld, KEY(offers, reminder_days), KEY(offers, window_days)),
@@ -1492,6 +1498,10 @@ static int market_load(struct load *ld)
                            "no %s rows, but households.%s_share is %g", payment_names[p],
                            payment_names[p], hh[p]);
     }
+    if (rc == 0 && count[PAY_DIRECT_DEBIT] == 0)
+        rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.header_line, "payment",
+                       "no direct_debit rows: supplier costs are quoted for direct debit, so "
+                       "the market needs at least one direct_debit tariff");
     free(tr.lines);
     return rc;
 }

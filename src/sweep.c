@@ -70,9 +70,23 @@ int sweep_add(struct sweep *sw, const char *spec, struct error *err)
         double count = floor((hi - lo) / step + 1e-9) + 1;
         if (count > SWEEP_MAX_POINTS)
             return bad(err, spec, "too many points");
+        /* 10 significant digits read well (0.3, not 0.30000000000000004); use more only
+         * when neighbouring points would otherwise print the same */
+        int digits = 10;
+        for (; digits < 17; digits++) {
+            bool distinct = true;
+            char a[64], b[64];
+            for (size_t i = 1; i < (size_t)count && distinct; i++) {
+                snprintf(a, sizeof a, "%.*g", digits, lo + step * (double)(i - 1));
+                snprintf(b, sizeof b, "%.*g", digits, lo + step * (double)i);
+                distinct = strcmp(a, b) != 0;
+            }
+            if (distinct)
+                break;
+        }
         for (size_t i = 0; i < (size_t)count && !oom; i++) {
             char text[64];
-            snprintf(text, sizeof text, "%.10g", lo + step * (double)i);
+            snprintf(text, sizeof text, "%.*g", digits, lo + step * (double)i);
             oom = push(ax, text, strlen(text));
         }
     } else {

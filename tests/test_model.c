@@ -154,14 +154,23 @@ static void test_reminder_hazard(void **state)
     assert_non_null(sc);
     double p = 0.4;
     double exponent = (7 * 1.0 + 7 * 1.5 + 14 * 2.0) / 28;
-    assert_float_equal(offer_accept_total_probability(sc, p), 1 - pow(1 - p, exponent), 1e-12);
+    assert_float_equal(offer_accept_total_probability(sc, p, 0), 1 - pow(1 - p, exponent), 1e-12);
     /* inverse: the delay where the cumulative hazard reaches e */
     double h0 = -log(1 - p) / 28;
-    assert_float_equal(offer_accept_delay(sc, p, h0 * 3), 3, 1e-9);
-    assert_float_equal(offer_accept_delay(sc, p, h0 * (7 + 1.5 * 2)), 9, 1e-9);
-    assert_true(offer_accept_delay(sc, p, 10.0) < 0);
+    assert_float_equal(offer_accept_delay(sc, p, h0 * 3, 0), 3, 1e-9);
+    assert_float_equal(offer_accept_delay(sc, p, h0 * (7 + 1.5 * 2), 0), 9, 1e-9);
+    assert_true(offer_accept_delay(sc, p, 10.0, 0) < 0);
+    /* an emailed offer that took 2 days: its reminders come 2 days sooner after receipt */
+    double early = (5 * 1.0 + 7 * 1.5 + 16 * 2.0) / 28;
+    assert_float_equal(offer_accept_total_probability(sc, p, 2), 1 - pow(1 - p, early), 1e-12);
+    /* nobody accepts an offer that saves nothing, whatever the probability setting */
+    sc->decisions.fixed_probability = 0.9;
+    assert_float_equal(offer_accept_probability(sc, 120, false, false), 0.9, 0);
+    assert_float_equal(offer_accept_probability(sc, 0, false, false), 0, 0);
+    assert_float_equal(offer_accept_probability(sc, -5, true, true), 0, 0);
+    sc->decisions.fixed_probability = -1;
     sc->decisions.reminder_lift = 0;
-    assert_float_equal(offer_accept_total_probability(sc, p), p, 1e-12);
+    assert_float_equal(offer_accept_total_probability(sc, p, 0), p, 1e-12);
     scenario_destroy(sc);
 }
 
@@ -170,7 +179,8 @@ static void test_threads_do_not_change_results(void **state)
 {
     (void)state;
     struct error err = {0};
-    struct scenario *sc = scenario_load(BASE, NULL, 0, &err);
+    const char *sets[] = {"scenario.rounds=3", "rounds.fixed_term_days=60"};
+    struct scenario *sc = scenario_load(BASE, sets, 2, &err);
     assert_non_null(sc);
     struct model_setup setup;
     assert_int_equal(model_setup_init(&setup, sc, &err), 0);
@@ -179,9 +189,19 @@ static void test_threads_do_not_change_results(void **state)
     assert_int_equal(experiment_run(&setup, 5, 8, &one, &a, &err), 0);
     assert_int_equal(experiment_run(&setup, 5, 8, &three, &b, &err), 0);
     for (int i = 0; i < 8; i++)
-        assert_memory_equal(a.reps[i].metrics, b.reps[i].metrics, M_COUNT * sizeof(double));
+        assert_memory_equal(a.reps[i].metrics, b.reps[i].metrics, 3 * M_COUNT * sizeof(double));
     assert_memory_equal(a.totals.daily, b.totals.daily,
                         a.totals.days * DAILY_COUNT * sizeof *a.totals.daily);
+    assert_memory_equal(a.totals.hist, b.totals.hist, (a.totals.bins + 2) * sizeof *a.totals.hist);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(a.reps[i].n_bids, b.reps[i].n_bids);
+        for (size_t k = 0; k < a.reps[i].n_bids; k++) {
+            const struct bid_record *x = &a.reps[i].bids[k], *y = &b.reps[i].bids[k];
+            assert_true(x->round == y->round && x->lot == y->lot && x->won == y->won &&
+                        x->supplier == y->supplier);
+            assert_memory_equal(&x->amount, &y->amount, sizeof x->amount); /* NaN too */
+        }
+    }
     experiment_cleanup(&a);
     experiment_cleanup(&b);
     model_setup_cleanup(&setup);

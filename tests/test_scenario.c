@@ -588,6 +588,10 @@ static const struct bad_case bad_cases[] = {
      "bad/fixed_probability.ini:11: ", "decisions.fixed_probability: must be -1"},
     {"bad/auction_before_window.ini",
      "bad/auction_before_window.ini:6: ", "registration.window_days: auction.day"},
+    {"bad/auction_after_next_round.ini", "bad/auction_after_next_round.ini:13: ",
+     "auction.day: auction.day (40) comes after the next round starts"},
+    {"bad/market_no_direct_debit.ini",
+     "bad/market_no_direct_debit.csv:1: ", "payment: no direct_debit rows"},
     /* files that are not acceptable text */
     {"bad/binary.ini", "bad/binary.ini:3: ", "not a text file"},
     {"bad/not_utf8.ini", "bad/not_utf8.ini:3: ", "not UTF-8"},

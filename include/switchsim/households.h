@@ -13,6 +13,10 @@ enum {
     HH_DUAL = 1u << 0,  /* dual fuel, else electricity only */
     HH_PAPER = 1u << 1, /* registers on paper, else online */
     HH_VULNERABLE = 1u << 2,
+    /* What its switch will meet, drawn with its offer (the model's): */
+    HH_CANCELS = 1u << 3, /* cancels in cooling off if it accepts */
+    HH_FAILS = 1u << 4,   /* its transfer fails */
+    HH_RETURNS = 1u << 5, /* comes back when its fixed term ends */
 };
 
 /* One household, kept small: the model holds millions. The model owns `state` and `round`. */

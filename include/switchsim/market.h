@@ -10,9 +10,6 @@
  * count only when dual is true. */
 double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual);
 
-/* `t` with every rate multiplied by factor. */
-struct tariff tariff_scaled(const struct tariff *t, double factor);
-
 /* The market row index of the cheapest tariff for the scenario's reference household among
  * rows of `payment`, or -1 when the market has none for that payment method. */
 int market_best_row(const struct scenario *sc, enum payment payment);
