@@ -763,34 +763,20 @@ static int cmd_plot(const struct options *o)
 {
     struct error err = {0};
     char name[SCENARIO_NAME_MAX * 4], dir[1024];
-    if (plot_scenario_name(o->paths[0], name, sizeof name, &err))
+    if (plot_scenario_name(o->paths[0], "scenario.ini", name, sizeof name, &err))
         return report(&err);
     /* plots/<scenario name>, told apart like the results folders of sweep and compare */
-    char path[1200], suffix[SCENARIO_NAME_MAX * 4 + 8] = "";
+    char path[1200], suffix[SCENARIO_NAME_MAX * 4 + 8] = "", b_name[SCENARIO_NAME_MAX * 4];
     snprintf(path, sizeof path, "%s/sweep.csv", o->paths[0]);
     if (access(path, F_OK) == 0)
         snprintf(suffix, sizeof suffix, "-sweep");
     snprintf(path, sizeof path, "%s/compare.csv", o->paths[0]);
-    char b_name[SCENARIO_NAME_MAX * 4];
     if (access(path, F_OK) == 0) {
-        /* B's resolved scenario sits beside A's as scenario_b.ini */
-        snprintf(path, sizeof path, "%s/scenario_b.ini", o->paths[0]);
-        FILE *f = fopen(path, "r");
-        char line[600];
-        b_name[0] = '\0';
-        bool in_section = false;
-        while (f && fgets(line, sizeof line, f)) {
-            if (line[0] == '[')
-                in_section = !strncmp(line, "[scenario]", 10);
-            else if (in_section && !strncmp(line, "name = ", 7)) {
-                line[strcspn(line, "\r\n")] = '\0';
-                snprintf(b_name, sizeof b_name, "%.*s", (int)sizeof b_name - 1, line + 7);
-                break;
-            }
-        }
-        if (f)
-            fclose(f);
-        snprintf(suffix, sizeof suffix, "-vs-%s", b_name);
+        struct error no_b = {0}; /* a compare folder without B's scenario: just "-compare" */
+        if (plot_scenario_name(o->paths[0], "scenario_b.ini", b_name, sizeof b_name, &no_b))
+            snprintf(suffix, sizeof suffix, "-compare");
+        else
+            snprintf(suffix, sizeof suffix, "-vs-%.*s", (int)sizeof suffix - 8, b_name);
     }
     char full[SCENARIO_NAME_MAX * 8 + 16];
     snprintf(full, sizeof full, "%s%s", name, suffix);

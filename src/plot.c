@@ -2110,7 +2110,7 @@ static int chart_compare(struct job *j, const struct cmp_file *cp)
                       k > 14 ? (int)(400 + 45 * k) : 0);
     if (!f)
         return -1;
-    gp_title(f, j, "set title", "B against A, paired differences with 95% CI");
+    gp_title(f, j, "set title", "paired differences B - A with 95% CI");
     gp_set(f, "set xlabel", "difference B - A, % of A's mean  (grey: the 95% CI includes zero)");
     struct axis a = axis_steps(lo, hi, 1, 0, 4);
     double span = a.hi - a.lo;
@@ -2205,10 +2205,11 @@ static int cmp_section(struct job *j, const struct cmp_file *cp)
 
 /* ---- the results folder ---- */
 
-int plot_scenario_name(const char *results_dir, char *buf, size_t size, struct error *err)
+int plot_scenario_name(const char *results_dir, const char *file, char *buf, size_t size,
+                       struct error *err)
 {
     char path[PATH_SIZE];
-    if (snprintf(path, sizeof path, "%s/scenario.ini", results_dir) >= (int)sizeof path)
+    if (snprintf(path, sizeof path, "%s/%s", results_dir, file) >= (int)sizeof path)
         return error_set(err, ERROR_INPUT, results_dir, 0, "", "folder path too long");
     FILE *f = fopen(path, "r");
     if (!f)
@@ -2345,9 +2346,17 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     char raw[1024];
     if (inputs_read(&in, results_dir, err))
         return -1;
-    if (plot_scenario_name(results_dir, raw, sizeof raw, err)) {
+    if (plot_scenario_name(results_dir, "scenario.ini", raw, sizeof raw, err)) {
         inputs_free(&in);
         return -1;
+    }
+    char b_name[512];
+    struct error no_b = {0};
+    if (in.has_cmp &&
+        plot_scenario_name(results_dir, "scenario_b.ini", b_name, sizeof b_name, &no_b) == 0) {
+        /* a compare is titled by both scenarios: "A vs B" */
+        size_t len = strlen(raw);
+        snprintf(raw + len, sizeof raw - len, " vs %s", b_name);
     }
     clean_text(j.name, 72, raw); /* a title line holds the name */
     if (strlen(raw) > strlen(j.name))

@@ -427,20 +427,20 @@ static void test_scenario_name(void **state)
     make_temp(res, sizeof res);
     write_scenario(res);
     struct error err = {0};
-    assert_int_equal(plot_scenario_name(res, name, sizeof name, &err), 0);
+    assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), 0);
     assert_string_equal(name, evil_name);
     char small[8];
-    assert_int_equal(plot_scenario_name(res, small, sizeof small, &err), 0);
+    assert_int_equal(plot_scenario_name(res, "scenario.ini", small, sizeof small, &err), 0);
     assert_string_equal(small, "Evil `t");
     write_file(res, "scenario.ini", "\xEF\xBB\xBF[scenario]\r\nname\t=  Zürich £ test \r\n");
-    assert_int_equal(plot_scenario_name(res, name, sizeof name, &err), 0);
+    assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), 0);
     assert_string_equal(name, "Zürich £ test");
     write_file(res, "scenario.ini", "[scenario]\nrounds = 1\n[x]\nname = y\n");
-    assert_int_equal(plot_scenario_name(res, name, sizeof name, &err), -1);
+    assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     remove_tree(res);
     err = (struct error){0};
-    assert_int_equal(plot_scenario_name(res, name, sizeof name, &err), -1);
+    assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
 }
 

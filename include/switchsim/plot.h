@@ -16,10 +16,12 @@ struct plot_list {
 /* Frees every name and empties the list; NULL or an empty list is a no-op. */
 void plot_list_free(struct plot_list *list);
 
-/* Copies the `name = ...` value of section [scenario] in RESULTS_DIR/scenario.ini into buf
- * (trimmed, truncated to size - 1 bytes at a UTF-8 character boundary). Returns 0; -1 with
- * *err filled (ERROR_INPUT) when the file cannot be read or has no non-empty name. */
-int plot_scenario_name(const char *results_dir, char *buf, size_t size, struct error *err);
+/* Copies the `name = ...` value of section [scenario] in RESULTS_DIR/FILE (scenario.ini, or
+ * a compare's scenario_b.ini) into buf (trimmed, truncated to size - 1 bytes at a UTF-8
+ * character boundary). Returns 0; -1 with *err filled (ERROR_INPUT) when the file cannot be
+ * read or has no non-empty name. */
+int plot_scenario_name(const char *results_dir, const char *file, char *buf, size_t size,
+                       struct error *err);
 
 /* Draws every chart the results folder `results_dir` allows (a run, a sweep, or a compare,
  * recognised by which files it holds: summary.csv with daily.csv and savings_hist.csv when
