@@ -76,13 +76,7 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
     for (int i = 0; i < ex->replications && rc == 0; i++)
         rc = accum_add(&acc, value(ex, i, r, m));
     if (rc || accum_summary(&acc, out))
-        *out = (struct summary){.mean = NAN,
-                                .sd = NAN,
-                                .ci_low = NAN,
-                                .ci_high = NAN,
-                                .p05 = NAN,
-                                .p50 = NAN,
-                                .p95 = NAN};
+        summary_of(NULL, 0, 1, NULL, out); /* out of memory: nothing known */
     accum_free(&acc);
 }
 
