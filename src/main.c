@@ -1,5 +1,6 @@
 /* main.c - the switchsim command line: parses options, runs commands, picks exit codes. */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -520,7 +521,7 @@ static void write_text(FILE *f, size_t k, const void *ctx)
 
 /* Runs one grid point and stores its sweep.csv row in points_dir/P.csv (atomically). */
 static int sweep_point(const struct options *o, const struct sweep *sw, size_t p,
-                       const char *points_dir, struct error *err)
+                       const char *points_dir, int jobs, struct error *err)
 {
     char settings[SWEEP_MAX_KEYS][700];
     const char *extra[SWEEP_MAX_KEYS];
@@ -539,6 +540,8 @@ static int sweep_point(const struct options *o, const struct sweep *sw, size_t p
     char label[64];
     snprintf(label, sizeof label, "point %zu/%zu", p + 1, sw->n_points);
     struct experiment_options eo = run_options(o, label, NULL);
+    eo.jobs = jobs;
+    eo.progress = NULL; /* points run side by side: the sweep shows points done instead */
     struct experiment ex;
     struct precision_result pr;
     int rc = run_replications(o, &setup, &eo, &ex, &pr, err);
@@ -576,6 +579,90 @@ static int sweep_point(const struct options *o, const struct sweep *sw, size_t p
     model_setup_cleanup(&setup);
     scenario_destroy(sc);
     return rc;
+}
+
+/* Grid points run side by side, each on its share of the threads. */
+struct point_pool {
+    const struct options *o;
+    const struct sweep *sw;
+    const char *points_dir;
+    int jobs_per_point;
+    pthread_mutex_t lock;
+    size_t next, done;
+    bool failed;
+    struct error err;
+};
+
+static void *point_worker(void *arg)
+{
+    struct point_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t p = pool->next;
+        bool go = !pool->failed && !interrupted && p < pool->sw->n_points;
+        if (go)
+            pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (!go)
+            return NULL;
+        char path[1300];
+        snprintf(path, sizeof path, "%s/%zu.csv", pool->points_dir, p);
+        if (access(path, F_OK) == 0) { /* done before an interruption */
+            pthread_mutex_lock(&pool->lock);
+            pool->done++;
+            pthread_mutex_unlock(&pool->lock);
+            continue;
+        }
+        struct error err = {0};
+        int rc = sweep_point(pool->o, pool->sw, p, pool->points_dir, pool->jobs_per_point, &err);
+        pthread_mutex_lock(&pool->lock);
+        if (rc && !pool->failed) {
+            pool->failed = true;
+            pool->err = err;
+        } else if (rc == 0) {
+            pool->done++;
+            if (!pool->o->quiet && isatty(STDERR_FILENO))
+                fprintf(stderr, "\rsweep: %zu/%zu points done   ", pool->done, pool->sw->n_points);
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+/* Runs every point of the grid not already done; returns 0 or -1 with *err filled, and the
+ * number of points done in *done. */
+static int sweep_points(const struct options *o, const struct sweep *sw, const char *points_dir,
+                        size_t *done, struct error *err)
+{
+    long jobs = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t workers = jobs < 1 ? 1 : (size_t)jobs;
+    if (workers > sw->n_points)
+        workers = sw->n_points;
+    struct point_pool pool = {
+        .o = o, .sw = sw, .points_dir = points_dir, .jobs_per_point = (int)(jobs / (long)workers)};
+    if (pool.jobs_per_point < 1)
+        pool.jobs_per_point = 1;
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_t *threads = calloc(workers, sizeof *threads);
+    size_t started = 1;
+    if (threads)
+        for (; started < workers; started++)
+            if (pthread_create(&threads[started], NULL, point_worker, &pool))
+                break;
+    point_worker(&pool); /* the calling thread is a worker too */
+    for (size_t k = 1; threads && k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    pthread_mutex_destroy(&pool.lock);
+    if (!o->quiet && isatty(STDERR_FILENO) && pool.done > 0)
+        fputc('\n', stderr);
+    *done = pool.done;
+    if (pool.failed) {
+        *err = pool.err;
+        return -1;
+    }
+    if (pool.done < sw->n_points)
+        return error_set(err, ERROR_INTERRUPTED, "", 0, "", "interrupted");
+    return 0;
 }
 
 /* What makes a sweep's points comparable: on --resume it must not have changed. */
@@ -711,25 +798,14 @@ static int cmd_sweep(const struct options *o)
         }
     }
     size_t done_points = 0;
-    for (size_t p = 0; p < sw.n_points; p++) {
-        char path[1300];
-        snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
-        if (access(path, F_OK) == 0) {
-            done_points++;
-            continue;
-        }
-        if (sweep_point(o, &sw, p, points_dir, &err)) {
-            if (err.kind == ERROR_INTERRUPTED)
-                fprintf(stderr,
-                        "switchsim: %zu of %zu points done and kept in %s/; "
-                        "run the same command with --resume to finish\n",
-                        done_points, sw.n_points, dir);
-            rc = report(&err);
-            goto done;
-        }
-        done_points++;
-        if (!o->quiet && isatty(STDERR_FILENO))
-            fprintf(stderr, "sweep: %zu/%zu points done\n", done_points, sw.n_points);
+    if (sweep_points(o, &sw, points_dir, &done_points, &err)) {
+        if (err.kind == ERROR_INTERRUPTED)
+            fprintf(stderr,
+                    "switchsim: %zu of %zu points done and kept in %s/; "
+                    "run the same command with --resume to finish\n",
+                    done_points, sw.n_points, dir);
+        rc = report(&err);
+        goto done;
     }
     for (size_t p = 0; p < sw.n_points; p++) {
         char path[1300];
