@@ -1,5 +1,6 @@
 /* compare.c - paired differences between two scenarios run on common random numbers. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "switchsim/compare.h"
@@ -44,6 +45,21 @@ void compare_write_csv(const struct experiment *a, const struct experiment *b, F
     }
 }
 
+/* A figure for people: thousands separators for large ones, 4 significant digits else. */
+static const char *readable(char *buf, size_t size, double x, bool sign)
+{
+    size_t k = 0;
+    if (sign && x > 0 && size > 1)
+        buf[k++] = '+';
+    if (isnan(x))
+        snprintf(buf + k, size - k, "-");
+    else if (fabs(x) >= 1000)
+        output_number(buf + k, size - k, x, 0);
+    else
+        snprintf(buf + k, size - k, "%.4g", x);
+    return buf;
+}
+
 void compare_print(const struct experiment *a, const struct experiment *b, const char *name_a,
                    const char *name_b, FILE *out)
 {
@@ -52,13 +68,18 @@ void compare_print(const struct experiment *a, const struct experiment *b, const
                                            M_WINNING_ANNUAL_COST};
     fprintf(out, "B - A: %s minus %s, %d paired replications (common random numbers)\n", name_b,
             name_a, a->replications);
-    fprintf(out, "  %-20s %14s %14s %14s  %-31s\n", "metric", "A", "B", "B - A", "95% CI");
+    fprintf(out, "  %-20s %12s %12s %12s  %s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
     for (size_t k = 0; k < sizeof headline / sizeof *headline; k++) {
         struct compare_row r;
         compare_metric(a, b, headline[k], &r);
         bool distinct = r.diff.ci_low > 0 || r.diff.ci_high < 0;
-        fprintf(out, "  %-20s %14.6g %14.6g %+14.6g  [%.6g, %.6g]%s\n", metric_name(headline[k]),
-                r.a.mean, r.b.mean, r.diff.mean, r.diff.ci_low, r.diff.ci_high,
+        char x[4][64], ci[160];
+        snprintf(ci, sizeof ci, "[%s, %s]", readable(x[3], sizeof x[3], r.diff.ci_low, false),
+                 readable(x[2], sizeof x[2], r.diff.ci_high, false));
+        fprintf(out, "  %-20s %12s %12s %12s  %-26s%s\n", metric_name(headline[k]),
+                readable(x[0], sizeof x[0], r.a.mean, false),
+                readable(x[1], sizeof x[1], r.b.mean, false),
+                readable(x[2], sizeof x[2], r.diff.mean, true), ci,
                 isnan(r.diff.ci_low) ? ""
                 : distinct           ? "  distinguishable from 0"
                                      : "  not distinguishable from 0");
