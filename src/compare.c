@@ -67,7 +67,7 @@ void compare_print(const struct experiment *a, const struct experiment *b, const
                                            M_CONVERSION_PAPER,   M_SAVING_MEAN, M_SAVING_TOTAL,
                                            M_WINNING_ANNUAL_COST};
     fprintf(out, "B - A: %s minus %s, %d paired replications (common random numbers)\n", name_b,
-            name_a, a->replications);
+            name_a, a->replications < b->replications ? a->replications : b->replications);
     fprintf(out, "  %-20s %12s %12s %12s  %s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
     for (size_t k = 0; k < sizeof headline / sizeof *headline; k++) {
         struct compare_row r;

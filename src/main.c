@@ -411,8 +411,11 @@ static void write_compare_file(FILE *f, size_t k, const void *ctx)
     const struct compare_files *c = ctx;
     if (k == 0)
         compare_write_csv(c->a, c->b, f);
-    else
+    else if (k < 3)
         scenario_write(k == 1 ? c->sa : c->sb, f);
+    else
+        fprintf(f, "interrupted: these results pair the %d replications that finished\n",
+                c->b->replications);
 }
 
 static int cmd_compare(const struct options *o)
@@ -444,12 +447,17 @@ static int cmd_compare(const struct options *o)
     /* Common random numbers: B runs with A's seed and replication count. */
     sc[1]->scenario.seed = sc[0]->scenario.seed;
     sc[1]->scenario.replications = sc[0]->scenario.replications;
+    bool partial = false;
     for (int k = 0; k < 2; k++) {
         struct experiment_options eo = run_options(o, sc[k]->scenario.name, NULL);
         if (experiment_run(&setup[k], sc[0]->scenario.seed, sc[0]->scenario.replications, &eo,
                            &ex[k], &err)) {
-            rc = report(&err);
-            goto done;
+            /* Interrupted while B ran: the replications both finished still pair up. */
+            partial = k == 1 && err.kind == ERROR_INTERRUPTED && ex[1].replications > 0;
+            if (!partial) {
+                rc = report(&err);
+                goto done;
+            }
         }
     }
     char dir[1024], both[2 * SCENARIO_NAME_MAX + 8];
@@ -458,12 +466,22 @@ static int cmd_compare(const struct options *o)
         rc = EXIT_BAD_INPUT;
         goto done;
     }
-    const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini"};
+    const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini", "PARTIAL"};
     struct compare_files files = {&ex[0], &ex[1], sc[0], sc[1]};
-    if (results_write_files(dir, 3, names, write_compare_file, &files, &err)) {
+    struct error werr = {0};
+    if (results_write_files(dir, partial ? 4 : 3, names, write_compare_file, &files, &werr)) {
+        rc = report(&werr);
+        goto done;
+    }
+    if (partial) {
+        fprintf(stderr, "switchsim: kept %d paired replications in %s/ (PARTIAL)\n",
+                ex[1].replications, dir);
         rc = report(&err);
         goto done;
     }
+    char mark[1100];
+    snprintf(mark, sizeof mark, "%s/PARTIAL", dir);
+    unlink(mark); /* complete results now */
     if (!o->quiet) {
         compare_print(&ex[0], &ex[1], sc[0]->scenario.name, sc[1]->scenario.name, stdout);
         printf("results in %s/\n", dir);
