@@ -573,6 +573,16 @@ static void dat_num(FILE *f, double x, int first)
         fprintf(f, "%.10g", x);
 }
 
+/* Writes ",mean,low,high" of st scaled by `scale`: NaN for a missing row, and the mean for
+ * a CI bound that is not defined (one replication), so the bar has no whisker. */
+static void dat_stat(FILE *f, const struct srow *st, double scale)
+{
+    double m = st ? scale * st->mean : NAN;
+    dat_num(f, m, 0);
+    dat_num(f, st && isfinite(st->lo) ? scale * st->lo : m, 0);
+    dat_num(f, st && isfinite(st->hi) ? scale * st->hi : m, 0);
+}
+
 /* Opens CHART.gp with the terminal (height in px at 1600 px wide; 0 for 1000), output and
  * common style set. */
 static FILE *gp_open(struct job *j, const char *chart, const char *about, int height)
@@ -1118,12 +1128,8 @@ static int chart_switched(struct job *j, const struct sum_file *s, double reps)
     if (!d)
         return -1;
     for (int r = 1; r <= R; r++) {
-        const struct srow *st = stat_find(s, r, "switched");
-        double m = st ? st->mean : NAN;
         dat_num(d, r, 1);
-        dat_num(d, m, 0);
-        dat_num(d, st && isfinite(st->lo) ? st->lo : m, 0);
-        dat_num(d, st && isfinite(st->hi) ? st->hi : m, 0);
+        dat_stat(d, stat_find(s, r, "switched"), 1);
         fputc('\n', d);
     }
     if (dat_close(j, d, chart))
@@ -1314,11 +1320,8 @@ static int chart_conversion(struct job *j, const struct sum_file *s)
     if (!d)
         return -1;
     for (int k = 0; k < 3; k++) {
-        double m = st[k] ? 100 * st[k]->mean : NAN;
         dat_num(d, k + 1, 1);
-        dat_num(d, m, 0);
-        dat_num(d, st[k] && isfinite(st[k]->lo) ? 100 * st[k]->lo : m, 0);
-        dat_num(d, st[k] && isfinite(st[k]->hi) ? 100 * st[k]->hi : m, 0);
+        dat_stat(d, st[k], 100);
         fprintf(d, ",%ld\n", colours[k]);
     }
     if (dat_close(j, d, chart))
@@ -1378,13 +1381,8 @@ static int chart_tariff(struct job *j, const struct sum_file *s)
         return -1;
     for (int r = 1; r <= R; r++) {
         dat_num(d, r, 1);
-        for (int k = 0; k < 2; k++) {
-            const struct srow *st = stat_find(s, r, k ? "market_best_cost" : "winning_annual_cost");
-            double m = st ? st->mean : NAN;
-            dat_num(d, m, 0);
-            dat_num(d, st && isfinite(st->lo) ? st->lo : m, 0);
-            dat_num(d, st && isfinite(st->hi) ? st->hi : m, 0);
-        }
+        for (int k = 0; k < 2; k++)
+            dat_stat(d, stat_find(s, r, k ? "market_best_cost" : "winning_annual_cost"), 1);
         fputc('\n', d);
     }
     if (dat_close(j, d, chart))
