@@ -187,6 +187,18 @@ static int schedule(struct model *m, double t, enum event_kind kind, uint32_t su
     return calendar_schedule(m->cal, t, kind, subject, NULL);
 }
 
+/* The array `items` (of elements of `size` bytes, *cap of them) with twice the room, or
+ * `first` elements when it has none; *cap is updated. Returns NULL, with the array and *cap
+ * unchanged, when out of memory. */
+static void *grow_array(void *items, size_t *cap, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    void *p = realloc(items, n * size);
+    if (p)
+        *cap = n;
+    return p;
+}
+
 static int line_arm(struct model *m, enum line_id id)
 {
     struct line *l = &m->lines[id];
@@ -205,12 +217,10 @@ static int line_push(struct model *m, enum line_id id, double t, uint32_t i, boo
             l->len -= l->head;
             l->head = 0;
         } else {
-            size_t cap = l->cap ? l->cap * 2 : 1024;
-            struct line_item *items = realloc(l->items, cap * sizeof *items);
+            struct line_item *items = grow_array(l->items, &l->cap, sizeof *items, 1024);
             if (!items)
                 return -1;
             l->items = items;
-            l->cap = cap;
         }
     }
     assert(!arm || l->len == l->head || l->items[l->len - 1].time <= t);
@@ -321,14 +331,12 @@ static int grow_households(struct model *m)
 {
     if (m->n_hh < m->cap_hh)
         return 0;
-    size_t cap = m->cap_hh ? m->cap_hh * 2 : 1024;
-    if (cap > UINT32_MAX)
+    if (m->cap_hh >= UINT32_MAX / 2) /* households are numbered in 32 bits */
         return -1;
-    struct household *hh = realloc(m->hh, cap * sizeof *hh);
+    struct household *hh = grow_array(m->hh, &m->cap_hh, sizeof *hh, 1024);
     if (!hh)
         return -1;
     m->hh = hh;
-    m->cap_hh = cap;
     return 0;
 }
 
@@ -437,12 +445,10 @@ static int record_bid(struct model *m, const struct bid_record *b)
 {
     struct replication *r = m->out;
     if (r->n_bids == r->cap_bids) {
-        size_t cap = r->cap_bids ? r->cap_bids * 2 : 64;
-        struct bid_record *p = realloc(r->bids, cap * sizeof *p);
-        if (!p)
+        struct bid_record *bids = grow_array(r->bids, &r->cap_bids, sizeof *bids, 64);
+        if (!bids)
             return -1;
-        r->bids = p;
-        r->cap_bids = cap;
+        r->bids = bids;
     }
     r->bids[r->n_bids++] = *b;
     return 0;

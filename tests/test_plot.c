@@ -327,6 +327,28 @@ static int group_setup(void **state)
     return 0;
 }
 
+/* Plots results folder res into out, failing the test with gnuplot's or the reader's
+ * message if that does not work; made lists what was drawn. */
+static void plot_ok(const char *res, const char *out, const char *format, struct plot_list *made)
+{
+    struct error err = {0};
+    if (plot_results(res, out, format, made, &err))
+        fail_msg("plot_results %s: %s:%d: %s", format, err.file, err.line, err.message);
+}
+
+/* Each headline metric has its chart PREFIX_METRIC.png, with every text in its script
+ * quoted. */
+static void assert_headline_charts(const char *out, const char *prefix)
+{
+    for (size_t m = 0; m < N_HEADLINE; m++) {
+        char name[96];
+        snprintf(name, sizeof name, "%s_%s.png", prefix, headline[m]);
+        assert_starts_with_file(out, name, "\x89PNG", 4);
+        snprintf(name, sizeof name, "%s_%s", prefix, headline[m]);
+        assert_script_quoted(out, name);
+    }
+}
+
 /* A run folder gives five PNG charts, their scripts and data, and the bulletin; nothing in
  * the scenario name is run. */
 static void test_run_png(void **state)
@@ -453,16 +475,8 @@ static void test_sweep_one_key(void **state)
     write_sweep1(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
-    struct error err = {0};
-    if (plot_results(res, out, "png", &made, &err))
-        fail_msg("plot_results: %s:%d: %s", err.file, err.line, err.message);
-    for (size_t m = 0; m < N_HEADLINE; m++) {
-        char name[96];
-        snprintf(name, sizeof name, "sweep_%s.png", headline[m]);
-        assert_starts_with_file(out, name, "\x89PNG", 4);
-        snprintf(name, sizeof name, "sweep_%s", headline[m]);
-        assert_script_quoted(out, name);
-    }
+    plot_ok(res, out, "png", &made);
+    assert_headline_charts(out, "sweep");
     assert_false(exists(out, "switched.png"));
     plot_list_free(&made);
     char path[256];
@@ -492,16 +506,8 @@ static void test_sweep_two_keys(void **state)
     write_sweep2(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
-    struct error err = {0};
-    if (plot_results(res, out, "png", &made, &err))
-        fail_msg("plot_results: %s:%d: %s", err.file, err.line, err.message);
-    for (size_t m = 0; m < N_HEADLINE; m++) {
-        char name[96];
-        snprintf(name, sizeof name, "heat_%s.png", headline[m]);
-        assert_starts_with_file(out, name, "\x89PNG", 4);
-        snprintf(name, sizeof name, "heat_%s", headline[m]);
-        assert_script_quoted(out, name);
-    }
+    plot_ok(res, out, "png", &made);
+    assert_headline_charts(out, "heat");
     plot_list_free(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/heat_switched.gp", out);
@@ -540,9 +546,7 @@ static void test_sweep_text_and_three_keys(void **state)
     assert_int_equal(fclose(f), 0);
     snprintf(out, sizeof out, "%s/text", res);
     struct plot_list made = {0};
-    struct error err = {0};
-    if (plot_results(res, out, "png", &made, &err))
-        fail_msg("plot_results: %s:%d: %s", err.file, err.line, err.message);
+    plot_ok(res, out, "png", &made);
     assert_starts_with_file(out, "sweep_switched.png", "\x89PNG", 4);
     plot_list_free(&made);
 
@@ -555,8 +559,7 @@ static void test_sweep_text_and_three_keys(void **state)
     sweep_values(f, 2);
     assert_int_equal(fclose(f), 0);
     snprintf(out, sizeof out, "%s/three", res);
-    if (plot_results(res, out, "png", &made, &err))
-        fail_msg("plot_results: %s:%d: %s", err.file, err.line, err.message);
+    plot_ok(res, out, "png", &made);
     assert_int_equal(made.n, 1); /* the bulletin only */
     plot_list_free(&made);
     snprintf(path, sizeof path, "%s/bulletin.md", out);
@@ -578,9 +581,7 @@ static void test_compare(void **state)
     write_compare(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
-    struct error err = {0};
-    if (plot_results(res, out, "png", &made, &err))
-        fail_msg("plot_results: %s:%d: %s", err.file, err.line, err.message);
+    plot_ok(res, out, "png", &made);
     assert_starts_with_file(out, "compare.png", "\x89PNG", 4);
     assert_script_quoted(out, "compare");
     assert_int_equal(made.n, 4); /* compare.dat, compare.gp, bulletin.md, compare.png */
