@@ -3,7 +3,7 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 SANITIZE ?=
-ALL_CFLAGS = $(CFLAGS) $(SANITIZE) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+ALL_CFLAGS = $(CFLAGS) $(SANITIZE) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
              -Wall -Wextra -Iinclude -MMD -MP
 LDLIBS  := -lgsl -lgslcblas -lcsv -linih -lpthread -lm
 PREFIX  ?= /usr/local

@@ -79,45 +79,6 @@ enum state {
     ST_NO_OFFER,
 };
 
-static const char *const metric_names[M_COUNT] = {
-    "registered",
-    "registered_online",
-    "registered_paper",
-    "paper_late",
-    "offers",
-    "accepted",
-    "declined",
-    "cancelled",
-    "failed",
-    "no_offer",
-    "switched",
-    "switched_online",
-    "switched_paper",
-    "conversion",
-    "conversion_online",
-    "conversion_paper",
-    "saving_mean",
-    "saving_total",
-    "winning_annual_cost",
-    "market_best_cost",
-    "bidders",
-    "auction_failed",
-};
-
-static const char *const daily_names[DAILY_COUNT] = {
-    "registered_online", "registered_paper", "accepted_online",
-    "accepted_paper",    "switched_online",  "switched_paper",
-};
-
-const char *metric_name(enum metric m)
-{
-    return metric_names[m];
-}
-const char *daily_column_name(enum daily_column c)
-{
-    return daily_names[c];
-}
-
 struct model {
     const struct model_setup *setup;
     const struct scenario *sc;
@@ -698,20 +659,12 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     return -1;
 }
 
-static double ratio(double num, double den)
-{
-    return den > 0 ? num / den : NAN;
-}
-
 /* Derived metrics, once every registration has ended. */
 static void finish_metrics(struct model *m)
 {
     for (int r = 0; r < m->sc->scenario.rounds; r++) {
         double *x = metric(m, r, 0);
-        x[M_CONVERSION] = ratio(x[M_SWITCHED], x[M_REGISTERED]);
-        x[M_CONVERSION_ONLINE] = ratio(x[M_SWITCHED_ONLINE], x[M_REGISTERED_ONLINE]);
-        x[M_CONVERSION_PAPER] = ratio(x[M_SWITCHED_PAPER], x[M_REGISTERED_PAPER]);
-        x[M_SAVING_MEAN] = ratio(x[M_SAVING_TOTAL], x[M_SWITCHED]);
+        metric_derive(x);
         /* Every registration counted for a round ended in exactly one final state. */
         assert(x[M_REGISTERED] ==
                x[M_SWITCHED] + x[M_DECLINED] + x[M_CANCELLED] + x[M_FAILED] + x[M_NO_OFFER]);

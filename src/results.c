@@ -18,49 +18,9 @@ static double rep_metric(const struct experiment *ex, int rep, int round, enum m
     return ex->reps[rep].metrics[(size_t)round * M_COUNT + m];
 }
 
-static double ratio(double num, double den)
-{
-    return den > 0 ? num / den : NAN;
-}
-
 double results_all_rounds(const struct experiment *ex, int rep, enum metric m)
 {
-    switch (m) {
-    case M_CONVERSION:
-        return ratio(results_all_rounds(ex, rep, M_SWITCHED),
-                     results_all_rounds(ex, rep, M_REGISTERED));
-    case M_CONVERSION_ONLINE:
-        return ratio(results_all_rounds(ex, rep, M_SWITCHED_ONLINE),
-                     results_all_rounds(ex, rep, M_REGISTERED_ONLINE));
-    case M_CONVERSION_PAPER:
-        return ratio(results_all_rounds(ex, rep, M_SWITCHED_PAPER),
-                     results_all_rounds(ex, rep, M_REGISTERED_PAPER));
-    case M_SAVING_MEAN:
-        return ratio(results_all_rounds(ex, rep, M_SAVING_TOTAL),
-                     results_all_rounds(ex, rep, M_SWITCHED));
-    case M_PAPER_LATE: /* forms rolled into a later round count there; late for good last */
-        return rep_metric(ex, rep, ex->rounds - 1, m);
-    case M_WINNING_ANNUAL_COST:
-    case M_MARKET_BEST_COST:
-    case M_BIDDERS: {
-        double sum = 0;
-        int n = 0;
-        for (int r = 0; r < ex->rounds; r++) {
-            double x = rep_metric(ex, rep, r, m);
-            if (!isnan(x)) {
-                sum += x;
-                n++;
-            }
-        }
-        return n ? sum / n : NAN;
-    }
-    default: {
-        double sum = 0;
-        for (int r = 0; r < ex->rounds; r++)
-            sum += rep_metric(ex, rep, r, m);
-        return sum;
-    }
-    }
+    return metric_over_rounds(ex->reps[rep].metrics, ex->rounds, m);
 }
 
 static double value(const struct experiment *ex, int rep, int r, enum metric m)
@@ -129,7 +89,7 @@ static void write_daily(FILE *f, const struct experiment *ex)
 {
     fputs("day", f);
     for (int c = 0; c < DAILY_COUNT; c++)
-        fprintf(f, ",%s", daily_column_name((enum daily_column)c));
+        fprintf(f, ",%s", metric_daily_name((enum daily_column)c));
     fputc('\n', f);
     const struct model_totals *t = &ex->totals;
     for (size_t d = 0; d < t->days; d++) {

@@ -15,10 +15,11 @@
 #include <ini.h>
 
 #include "switchsim/scenario.h"
+#include "table.h"
+#include "text.h"
 
 #define SHARE_TOLERANCE 1e-6
 #define FILE_SIZE_MAX ((size_t)64 << 20) /* no scenario file or table is bigger */
-#define TEXT_LINE_MAX 1000               /* bytes in any line of a scenario file or table */
 
 /* ---------------------------------------------------------------------------------------
  * Values: one parser and one formatter shared by INI keys and CSV columns. */
@@ -264,7 +265,7 @@ static const struct column profile_columns[] = {
     {"weight", {COL(struct profile_stage, weight), .type = V_DOUBLE, .min = 0, .max = 1e12}},
 };
 
-struct table {
+struct table_spec {
     const struct column *cols;
     size_t ncols;
     size_t row_size;
@@ -274,10 +275,10 @@ struct table {
     {                                                                                              \
         cols, sizeof cols / sizeof cols[0], sizeof(row)                                            \
     }
-static const struct table market_table = TABLE(market_columns, struct market_row);
-static const struct table supplier_table = TABLE(supplier_columns, struct supplier_row);
-static const struct table round_table = TABLE(round_columns, struct round_stage);
-static const struct table profile_table = TABLE(profile_columns, struct profile_stage);
+static const struct table_spec market_table = TABLE(market_columns, struct market_row);
+static const struct table_spec supplier_table = TABLE(supplier_columns, struct supplier_row);
+static const struct table_spec round_table = TABLE(round_columns, struct round_stage);
+static const struct table_spec profile_table = TABLE(profile_columns, struct profile_stage);
 
 #define TABLE_COLS_MAX 8 /* at least the widest table + 1 */
 
@@ -302,6 +303,10 @@ struct load {
     int section_line[N_KEYS]; /* by the section's first key: line of its first header */
     int key_line[N_KEYS];     /* line a key was given on in the file; 0 if not */
     size_t key_set[N_KEYS];   /* 1 + index of the --set that gave it last; 0 if none */
+
+    /* scenario_each_value: called for each key instead of parsing it */
+    void (*each)(void *ctx, const char *key, const char *value, int line);
+    void *each_ctx;
 };
 
 /* ---------------------------------------------------------------------------------------
@@ -312,12 +317,6 @@ static const char *skip_blank(const char *s)
     while (*s == ' ' || *s == '\t')
         s++;
     return s;
-}
-
-static void errno_text(int errnum, char *buf, size_t size)
-{
-    if (strerror_r(errnum, buf, size) != 0)
-        snprintf(buf, size, "error %d", errnum);
 }
 
 static int oom(struct error *err)
@@ -773,159 +772,6 @@ static int key_index(const char *full)
 }
 
 /* ---------------------------------------------------------------------------------------
- * Files: whole in memory, then checked to be text. */
-
-/* Reads a whole file. Returns a NUL-terminated buffer (caller frees) or NULL with *errnum. */
-static char *file_read(const char *path, size_t *len, int *errnum)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *errnum = errno;
-        return NULL;
-    }
-    size_t cap = 4096, used = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        *errnum = ENOMEM;
-        return NULL;
-    }
-    for (;;) {
-        if (used + 1 >= cap) {
-            if (cap >= FILE_SIZE_MAX) {
-                free(buf);
-                fclose(f);
-                *errnum = EFBIG;
-                return NULL;
-            }
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                fclose(f);
-                *errnum = ENOMEM;
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + used, 1, cap - 1 - used, f);
-        used += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                *errnum = errno ? errno : EIO;
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    buf[used] = '\0';
-    *len = used;
-    return buf;
-}
-
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not valid. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t len;
-    unsigned min;
-    unsigned cp;
-    if ((s[0] & 0xe0) == 0xc0)
-        len = 2, min = 0x80, cp = s[0] & 0x1f;
-    else if ((s[0] & 0xf0) == 0xe0)
-        len = 3, min = 0x800, cp = s[0] & 0x0f;
-    else if ((s[0] & 0xf8) == 0xf0)
-        len = 4, min = 0x10000, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
-/* Checks that buf is text: UTF-8, no NUL or control bytes but tab, lines ending in LF or
- * CRLF, none longer than max_line bytes. Errors name `file`, the line and `key`. */
-static int text_file_check(const char *buf, size_t len, size_t max_line, const char *file,
-                           const char *key, struct error *err)
-{
-    const unsigned char *s = (const unsigned char *)buf;
-    int line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = s[i];
-        if (c == '\n' || (c == '\r' && i + 1 < len && s[i + 1] == '\n')) {
-            line++;
-            i += c == '\r' ? 2 : 1;
-            line_start = i;
-            continue;
-        }
-        if (i - line_start >= max_line)
-            return error_set(err, ERROR_INPUT, file, line, key,
-                             "line is too long (more than %zu bytes)", max_line);
-        if (c == 0)
-            return error_set(err, ERROR_INPUT, file, line, key,
-                             "not a text file (NUL byte in column %zu)", i - line_start + 1);
-        if (c == '\r')
-            return error_set(err, ERROR_INPUT, file, line, key,
-                             "carriage return not followed by a line feed");
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return error_set(err, ERROR_INPUT, file, line, key,
-                             "not a text file (control byte 0x%02x in column %zu)", c,
-                             i - line_start + 1);
-        size_t step = utf8_length(s + i, len - i);
-        if (step == 0)
-            return error_set(err, ERROR_INPUT, file, line, key,
-                             "not UTF-8 text (byte 0x%02x in column %zu)", c, i - line_start + 1);
-        i += step;
-    }
-    return 0;
-}
-
-/* Reads and checks a text file; skips a UTF-8 BOM (*skip bytes). A file that cannot be
- * read is reported at where:where_line (the INI key naming a table), or at the file itself
- * when where is NULL; faults inside it at display:line with key. */
-static char *text_file_load(const char *path, const char *display, size_t max_line,
-                            const char *where, int where_line, const char *key, size_t *skip,
-                            size_t *len, struct error *err)
-{
-    int errnum = 0;
-    char *buf = file_read(path, len, &errnum);
-    if (!buf) {
-        char why[128];
-        if (errnum == ENOMEM) {
-            oom(err);
-            return NULL;
-        }
-        if (errnum == EFBIG)
-            snprintf(why, sizeof why, "larger than %zu MiB", FILE_SIZE_MAX >> 20);
-        else
-            errno_text(errnum, why, sizeof why);
-        if (!where)
-            error_set(err, ERROR_INPUT, display, 0, key, "cannot read: %s", why);
-        else
-            error_set(err, ERROR_INPUT, where, where_line, key, "cannot read %s: %s", display, why);
-        return NULL;
-    }
-    *skip = *len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    if (text_file_check(buf + *skip, *len - *skip, max_line, display, key, err) < 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* ---------------------------------------------------------------------------------------
  * The INI file through inih: our reader hands it one line at a time. */
 
 static void ini_fault(struct load *ld, const char *key, const char *fmt, ...)
@@ -990,7 +836,7 @@ static char *ini_line_reader(char *str, int num, void *stream)
     const char *hand = NULL;
     if (rest == 0 || *text == ';' || *text == '#')
         hand = ""; /* blank or comment: any length is fine */
-    else if (*text == '[')
+    else if (*text == '[' && !ld->each)
         hand = ini_section_line(ld, text, rest);
     if (hand) {
         snprintf(str, (size_t)num, "%s", hand);
@@ -1045,20 +891,31 @@ static int ini_key_handler(void *user, const char *section, const char *name, co
     return 1;
 }
 
+/* scenario_each_value's handler: every key as it stands, none checked. */
+static int ini_each_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct load *ld = user;
+    char full[400];
+    if (ld->first.kind != ERROR_NONE)
+        return 1;
+    snprintf(full, sizeof full, "%s.%s", section, name);
+    ld->each(ld->each_ctx, full, value, ld->line);
+    return 1;
+}
+
 static int ini_load(struct load *ld)
 {
-    size_t len, skip;
-    char *buf =
-        text_file_load(ld->path, ld->path, TEXT_LINE_MAX, NULL, 0, "", &skip, &len, ld->err);
-    if (!buf)
+    struct text in;
+    if (text_read(&in, ld->path, ld->path, FILE_SIZE_MAX, NULL, "", ld->err))
         return -1;
-    ld->pos = buf + skip;
-    ld->end = buf + len;
+    ld->pos = in.data;
+    ld->end = in.data + in.len;
     ld->line = 0;
     ld->section = -1;
     ld->prev_key = -1;
-    int syntax = ini_parse_stream(ini_line_reader, ld, ini_key_handler, ld);
-    free(buf);
+    int syntax =
+        ini_parse_stream(ini_line_reader, ld, ld->each ? ini_each_handler : ini_key_handler, ld);
+    text_cleanup(&in);
     if (syntax == -2)
         return oom(ld->err);
     if (syntax > 0 && (ld->first.kind == ERROR_NONE || syntax < ld->first.line))
@@ -1215,40 +1072,10 @@ static int paths_resolve(struct load *ld)
 }
 
 /* ---------------------------------------------------------------------------------------
- * CSV tables through libcsv. The header row names the columns, in any order. */
+ * Tables: CSV read by the table module, then typed column by column. The header row names
+ * the columns, in any order. */
 
-struct csv_load {
-    struct load *ld;
-    const struct table *t;
-    const char *file;        /* as shown in errors */
-    const char *key;         /* the INI key naming the table */
-    int line;                /* line being fed to libcsv */
-    int header_line;         /* 0 until the header is read */
-    int map[TABLE_COLS_MAX]; /* field position -> column */
-    char *fields[TABLE_COLS_MAX];
-    size_t nfields;
-    int row_line;
-    char *rows;
-    int *lines;
-    size_t nrows, cap;
-    bool failed;
-};
-
-static void csv_fail(struct csv_load *cl, int line, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void csv_fail(struct csv_load *cl, int line, const char *key, const char *fmt, ...)
-{
-    char msg[sizeof cl->ld->err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    error_set(cl->ld->err, ERROR_INPUT, cl->file, line, key, "%s", msg);
-    cl->failed = true;
-}
-
-static void csv_column_list(const struct table *t, char *buf, size_t size)
+static void csv_column_list(const struct table_spec *t, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -1256,122 +1083,34 @@ static void csv_column_list(const struct table *t, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", c ? "," : "", t->cols[c].name);
 }
 
-static void csv_field(void *s, size_t len, void *data)
+/* Maps each header field of raw to its column of t in map[]. */
+static int csv_header(const struct table *raw, const struct table_spec *t, const char *key,
+                      int *map, struct error *err)
 {
-    struct csv_load *cl = data;
-    if (cl->failed)
-        return;
-    if (cl->nfields == 0)
-        cl->row_line = cl->line;
-    if (memchr(s, '\n', len) || memchr(s, '\r', len)) {
-        csv_fail(cl, cl->row_line, cl->key, "line break inside a quoted field");
-        return;
-    }
-    if (cl->nfields < TABLE_COLS_MAX) {
-        char *copy = malloc(len + 1);
-        if (!copy) {
-            oom(cl->ld->err);
-            cl->failed = true;
-            return;
-        }
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-        cl->fields[cl->nfields] = copy;
-    }
-    cl->nfields++;
-}
-
-static void csv_header(struct csv_load *cl)
-{
-    const struct table *t = cl->t;
     bool seen[TABLE_COLS_MAX] = {false};
     char list[200];
     csv_column_list(t, list, sizeof list);
-    cl->header_line = cl->row_line;
-    for (size_t i = 0; i < cl->nfields && i < TABLE_COLS_MAX; i++) {
-        const char *name = cl->fields[i];
+    int line = raw->line[0];
+    for (size_t i = 0; i < raw->ncol; i++) {
+        const char *name = table_header(raw, i);
         size_t c = 0;
         while (c < t->ncols && strcmp(t->cols[c].name, name) != 0)
             c++;
-        if (c == t->ncols) {
-            csv_fail(cl, cl->row_line, name[0] ? name : cl->key,
-                     "unknown column%s; the first row must be the header %s",
-                     name[0] ? "" : " (empty name)", list);
-            return;
-        }
-        if (seen[c]) {
-            csv_fail(cl, cl->row_line, name, "column given twice in the header");
-            return;
-        }
+        if (c == t->ncols)
+            return error_set(err, ERROR_INPUT, raw->file, line, name[0] ? name : key,
+                             "unknown column%s; the first row must be the header %s",
+                             name[0] ? "" : " (empty name)", list);
+        if (seen[c])
+            return error_set(err, ERROR_INPUT, raw->file, line, name,
+                             "column given twice in the header");
         seen[c] = true;
-        cl->map[i] = (int)c;
+        map[i] = (int)c;
     }
     for (size_t c = 0; c < t->ncols; c++)
-        if (!seen[c]) {
-            csv_fail(cl, cl->row_line, t->cols[c].name,
-                     "column missing from the header (expected %s)", list);
-            return;
-        }
-}
-
-static void csv_row_convert(struct csv_load *cl)
-{
-    const struct table *t = cl->t;
-    if (cl->nfields != t->ncols) {
-        csv_fail(cl, cl->row_line, cl->key, "row has %zu fields, the header has %zu", cl->nfields,
-                 t->ncols);
-        return;
-    }
-    if (cl->nrows == TABLE_MAX_ROWS) {
-        csv_fail(cl, cl->row_line, cl->key, "more than %d rows", TABLE_MAX_ROWS);
-        return;
-    }
-    if (cl->nrows == cl->cap) {
-        size_t cap = cl->cap ? cl->cap * 2 : 16;
-        char *rows = realloc(cl->rows, cap * t->row_size);
-        if (!rows) {
-            oom(cl->ld->err);
-            cl->failed = true;
-            return;
-        }
-        cl->rows = rows;
-        int *lines = realloc(cl->lines, cap * sizeof *lines);
-        if (!lines) {
-            oom(cl->ld->err);
-            cl->failed = true;
-            return;
-        }
-        cl->lines = lines;
-        cl->cap = cap;
-    }
-    char *row = cl->rows + cl->nrows * t->row_size;
-    memset(row, 0, t->row_size);
-    for (size_t i = 0; i < cl->nfields; i++) {
-        const struct column *col = &t->cols[cl->map[i]];
-        char why[400];
-        if (value_parse(&col->spec, cl->fields[i], row, why, sizeof why) < 0) {
-            csv_fail(cl, cl->row_line, col->name, "%s", why);
-            return;
-        }
-    }
-    cl->lines[cl->nrows++] = cl->row_line;
-}
-
-static void csv_row_end(int c, void *data)
-{
-    struct csv_load *cl = data;
-    (void)c;
-    if (!cl->failed) {
-        if (cl->header_line == 0)
-            csv_header(cl);
-        else
-            csv_row_convert(cl);
-    }
-    for (size_t i = 0; i < cl->nfields && i < TABLE_COLS_MAX; i++) {
-        free(cl->fields[i]);
-        cl->fields[i] = NULL;
-    }
-    cl->nfields = 0;
+        if (!seen[c])
+            return error_set(err, ERROR_INPUT, raw->file, line, t->cols[c].name,
+                             "column missing from the header (expected %s)", list);
+    return 0;
 }
 
 /* A loaded table: rows (row structs) and the line each came from, both owned by the
@@ -1386,7 +1125,7 @@ struct table_rows {
 
 /* Loads the table named by key k into *tr. The file shown in errors is the path relative
  * to the working directory when the table sits under the scenario's directory. */
-static int table_load(struct load *ld, int k, const struct table *t, struct table_rows *tr)
+static int table_load(struct load *ld, int k, const struct table_spec *t, struct table_rows *tr)
 {
     char *display = tr->file;
     size_t display_size = sizeof tr->file;
@@ -1404,61 +1143,52 @@ static int table_load(struct load *ld, int k, const struct table *t, struct tabl
     }
 
     char where[sizeof ld->err->file];
-    int where_line;
-    key_where(ld, k, where, sizeof where, &where_line);
-    size_t len, skip;
-    char *buf = text_file_load(path, display, TEXT_LINE_MAX, where, where_line, keys[k].full, &skip,
-                               &len, ld->err);
-    if (!buf)
+    struct text_origin origin = {where, 0};
+    key_where(ld, k, where, sizeof where, &origin.line);
+    const char *key = keys[k].full;
+    struct table raw;
+    if (table_read(&raw, path, display, FILE_SIZE_MAX, TABLE_MAX_ROWS, &origin, key, ld->err))
         return -1;
-
-    struct csv_load cl = {.ld = ld, .t = t, .file = display, .key = keys[k].full};
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        free(buf);
-        return oom(ld->err);
-    }
-    const char *s = buf + skip, *end = buf + len;
-    while (s < end && !cl.failed) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *stop = nl ? nl : end;
-        size_t n = (size_t)(stop - s);
-        if (n > 0 && s[n - 1] == '\r')
-            n--;
-        cl.line++;
-        if (skip_blank(s) < s + n) { /* blank lines are skipped */
-            if (csv_parse(&p, s, n, csv_field, csv_row_end, &cl) != n ||
-                csv_parse(&p, "\n", 1, csv_field, csv_row_end, &cl) != 1) {
-                if (!cl.failed)
-                    csv_fail(&cl, cl.line, cl.key, "malformed CSV: %s (check the quotes)",
-                             csv_error(&p) == CSV_ENOMEM ? "out of memory" : "bad quoting");
-            }
+    char list[200];
+    int map[TABLE_COLS_MAX];
+    int rc = 0;
+    csv_column_list(t, list, sizeof list);
+    if (raw.ncol == 0)
+        rc = error_set(ld->err, ERROR_INPUT, display, 1, key,
+                       "empty table; expected the header %s and at least one row", list);
+    else if (raw.ncol > t->ncols)
+        rc = error_set(ld->err, ERROR_INPUT, display, raw.line[0], key,
+                       "the header has %zu fields; expected the header %s", raw.ncol, list);
+    else
+        rc = csv_header(&raw, t, key, map, ld->err);
+    if (rc == 0 && raw.nrow == 0)
+        rc = error_set(ld->err, ERROR_INPUT, display, raw.line[0], key,
+                       "the table has a header but no rows");
+    char *rows = NULL;
+    int *lines = NULL;
+    if (rc == 0 &&
+        (!(rows = calloc(raw.nrow, t->row_size)) || !(lines = malloc(raw.nrow * sizeof *lines))))
+        rc = oom(ld->err);
+    for (size_t r = 0; r < raw.nrow && rc == 0; r++) {
+        lines[r] = raw.line[r + 1];
+        for (size_t i = 0; i < raw.ncol && rc == 0; i++) {
+            const struct column *col = &t->cols[map[i]];
+            char why[400];
+            if (value_parse(&col->spec, table_cell(&raw, r, i), rows + r * t->row_size, why,
+                            sizeof why) < 0)
+                rc = error_set(ld->err, ERROR_INPUT, display, lines[r], col->name, "%s", why);
         }
-        s = nl ? nl + 1 : end;
     }
-    if (!cl.failed && csv_fini(&p, csv_field, csv_row_end, &cl) != 0 && !cl.failed)
-        csv_fail(&cl, cl.line, cl.key, "malformed CSV: unterminated quoted field");
-    for (size_t i = 0; i < cl.nfields && i < TABLE_COLS_MAX; i++)
-        free(cl.fields[i]);
-    csv_free(&p);
-    free(buf);
-
-    if (!cl.failed && cl.header_line == 0) {
-        char list[200];
-        csv_column_list(t, list, sizeof list);
-        csv_fail(&cl, 1, cl.key, "empty table; expected the header %s and at least one row", list);
-    } else if (!cl.failed && cl.nrows == 0) {
-        csv_fail(&cl, cl.header_line, cl.key, "the table has a header but no rows");
-    }
-    if (cl.failed) {
-        free(cl.rows);
-        free(cl.lines);
+    tr->header_line = raw.ncol ? raw.line[0] : 0;
+    tr->n = raw.nrow;
+    table_cleanup(&raw);
+    if (rc) {
+        free(rows);
+        free(lines);
         return -1;
     }
-    tr->rows = cl.rows;
-    tr->lines = cl.lines;
-    tr->n = cl.nrows;
-    tr->header_line = cl.header_line;
+    tr->rows = rows;
+    tr->lines = lines;
     return 0;
 }
 
@@ -1648,7 +1378,7 @@ static int dir_resolve(struct load *ld)
     char *real = realpath(dir, NULL);
     if (!real) {
         char why[128];
-        errno_text(errno, why, sizeof why);
+        text_errno(errno, why, sizeof why);
         return error_set(ld->err, ERROR_INPUT, ld->path, 0, "", "cannot resolve its directory: %s",
                          why);
     }
@@ -1707,6 +1437,19 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
         return NULL;
     }
     return sc;
+}
+
+int scenario_each_value(const char *path,
+                        void (*fn)(void *ctx, const char *key, const char *value, int line),
+                        void *ctx, struct error *err)
+{
+    struct load *ld = calloc(1, sizeof *ld);
+    if (!ld)
+        return oom(err);
+    *ld = (struct load){.err = err, .path = path, .each = fn, .each_ctx = ctx};
+    int rc = ini_load(ld);
+    free(ld);
+    return rc;
 }
 
 void scenario_destroy(struct scenario *sc)

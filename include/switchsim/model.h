@@ -7,49 +7,8 @@
 
 #include "switchsim/error.h"
 #include "switchsim/households.h"
+#include "switchsim/metric.h"
 #include "switchsim/scenario.h"
-
-/* Per-round metrics of one replication, in the order summary.csv lists them. */
-enum metric {
-    M_REGISTERED,
-    M_REGISTERED_ONLINE,
-    M_REGISTERED_PAPER,
-    M_PAPER_LATE, /* paper forms not entered by auction day: rolled over, or late after the last */
-    M_OFFERS,
-    M_ACCEPTED,
-    M_DECLINED,
-    M_CANCELLED,
-    M_FAILED,
-    M_NO_OFFER,
-    M_SWITCHED,
-    M_SWITCHED_ONLINE,
-    M_SWITCHED_PAPER,
-    M_CONVERSION,
-    M_CONVERSION_ONLINE,
-    M_CONVERSION_PAPER,
-    M_SAVING_MEAN,
-    M_SAVING_TOTAL,
-    M_WINNING_ANNUAL_COST, /* direct-debit lot, reference household */
-    M_MARKET_BEST_COST,    /* best direct-debit market tariff, reference household */
-    M_BIDDERS,
-    M_AUCTION_FAILED, /* lots that failed the reserve */
-    M_COUNT
-};
-
-/* The metric's column name. */
-const char *metric_name(enum metric m);
-
-/* Daily counters, indexed [day * DAILY_COUNT + column]. */
-enum daily_column {
-    DAILY_REGISTERED_ONLINE,
-    DAILY_REGISTERED_PAPER,
-    DAILY_ACCEPTED_ONLINE,
-    DAILY_ACCEPTED_PAPER,
-    DAILY_SWITCHED_ONLINE,
-    DAILY_SWITCHED_PAPER,
-    DAILY_COUNT
-};
-const char *daily_column_name(enum daily_column c);
 
 /* One bid of one replication, for bids.csv. */
 struct bid_record {

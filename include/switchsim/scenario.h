@@ -160,7 +160,7 @@ struct scenario {
  * (scenario_key_at lists them with type, default and documentation). Every key at most
  * once; unknown sections and keys, indented continuation lines and keys outside a section
  * are errors. ';' or '#' start a comment line; " ;" starts an inline comment. The file is
- * UTF-8 text (a BOM and CRLF line ends are accepted) with lines of at most 1000 bytes, and
+ * UTF-8 text (a BOM and CRLF line ends are accepted) with lines of at most 8192 bytes, and
  * key lines short enough for inih's 200-byte buffer (199 bytes). offers.reminder_days is
  * a comma list of days, strictly ascending, possibly empty. decisions.fixed_probability is
  * -1 (use the logistic curve) or 0..1.
@@ -199,6 +199,15 @@ struct scenario {
  * override of the same key wins. */
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t n_sets,
                                struct error *err);
+
+/* Reads the INI file at `path` as scenario_load reads one (the same text checks and the same
+ * inih), but without knowing or checking its keys: calls fn(ctx, "section.key", value, line)
+ * for each key line, in file order. For reading a results folder's scenario.ini. Returns 0,
+ * or -1 with *err filled (ERROR_INPUT naming the file and line: unreadable, not text, an
+ * INI syntax error). */
+int scenario_each_value(const char *path,
+                        void (*fn)(void *ctx, const char *key, const char *value, int line),
+                        void *ctx, struct error *err);
 
 /* Frees a scenario and its tables. NULL is a no-op. */
 void scenario_destroy(struct scenario *sc);

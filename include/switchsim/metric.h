@@ -1,0 +1,92 @@
+/* metric.h - the one list of metrics: names, words for people, units, and how each derives. */
+#ifndef SWITCHSIM_METRIC_H
+#define SWITCHSIM_METRIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Per-round metrics of one replication, in the order summary.csv lists them. Adding one is
+ * a line here, a line in metric.c's table, and the code in the model that counts it. */
+enum metric {
+    M_REGISTERED,
+    M_REGISTERED_ONLINE,
+    M_REGISTERED_PAPER,
+    M_PAPER_LATE, /* paper forms not entered by auction day: rolled over, or late after the last */
+    M_OFFERS,
+    M_ACCEPTED,
+    M_DECLINED,
+    M_CANCELLED,
+    M_FAILED,
+    M_NO_OFFER,
+    M_SWITCHED,
+    M_SWITCHED_ONLINE,
+    M_SWITCHED_PAPER,
+    M_CONVERSION,
+    M_CONVERSION_ONLINE,
+    M_CONVERSION_PAPER,
+    M_SAVING_MEAN,
+    M_SAVING_TOTAL,
+    M_WINNING_ANNUAL_COST, /* direct-debit lot, reference household */
+    M_MARKET_BEST_COST,    /* best direct-debit market tariff, reference household */
+    M_BIDDERS,
+    M_AUCTION_FAILED, /* lots that failed the reserve */
+    M_COUNT
+};
+
+/* What a metric's values are, for words and axes. */
+enum metric_unit {
+    UNIT_COUNT,  /* households, forms: whole numbers per replication */
+    UNIT_SHARE,  /* 0..1, shown as a percentage */
+    UNIT_POUND,  /* £ (a year) */
+    UNIT_NUMBER, /* anything else: bidders, failed lots */
+};
+
+/* How a metric over several rounds follows from its per-round values. */
+enum metric_rollup {
+    ROLLUP_SUM,   /* counts and sums add up */
+    ROLLUP_RATIO, /* num / den of the rounds' sums (NaN when den is 0) */
+    ROLLUP_MEAN,  /* prices and bidders: the mean of the rounds where it is defined */
+    ROLLUP_LAST,  /* the last round's value (forms late after the last auction) */
+};
+
+struct metric_info {
+    const char *name;  /* column name in result files, e.g. "saving_mean" */
+    const char *label; /* for sentences and categories, e.g. "saving per switching household" */
+    const char *axis;  /* an axis title with its unit */
+    enum metric_unit unit;
+    enum metric_rollup rollup;
+    enum metric num, den; /* ROLLUP_RATIO only: the value is num / den */
+    bool headline;        /* in sweep.csv, compare's printout and the sweep charts */
+};
+
+/* The description of metric m (0 <= m < M_COUNT); static, never NULL. */
+const struct metric_info *metric_info(enum metric m);
+
+/* The column name of metric m. */
+const char *metric_name(enum metric m);
+
+/* The metric called `name` (the first len bytes of it), or -1 when there is none. */
+int metric_find(const char *name, size_t len);
+
+/* Fills the ratio metrics of one round's values x[0..M_COUNT) from its counts; a ratio
+ * whose denominator is not positive is NaN. */
+void metric_derive(double *x);
+
+/* Metric m over `rounds` rounds whose values are x[r * M_COUNT + m], by its rollup. */
+double metric_over_rounds(const double *x, int rounds, enum metric m);
+
+/* Daily counters, indexed [day * DAILY_COUNT + column], in daily.csv's column order. */
+enum daily_column {
+    DAILY_REGISTERED_ONLINE,
+    DAILY_REGISTERED_PAPER,
+    DAILY_ACCEPTED_ONLINE,
+    DAILY_ACCEPTED_PAPER,
+    DAILY_SWITCHED_ONLINE,
+    DAILY_SWITCHED_PAPER,
+    DAILY_COUNT
+};
+
+/* The daily.csv column name of c. */
+const char *metric_daily_name(enum daily_column c);
+
+#endif

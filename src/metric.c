@@ -1,0 +1,124 @@
+/* metric.c - the one list of metrics: names, words for people, units, and how each derives. */
+#include <math.h>
+#include <string.h>
+
+#include "switchsim/metric.h"
+
+#define COUNT(name, label, axis)                                                                   \
+    {                                                                                              \
+        name, label, axis, UNIT_COUNT, ROLLUP_SUM, 0, 0, false                                     \
+    }
+#define RATIO(name, label, axis, unit, num, den, head)                                             \
+    {                                                                                              \
+        name, label, axis, unit, ROLLUP_RATIO, num, den, head                                      \
+    }
+
+static const struct metric_info metrics[M_COUNT] = {
+    [M_REGISTERED] = {"registered", "households registered", "households registered", UNIT_COUNT,
+                      ROLLUP_SUM, 0, 0, true},
+    [M_REGISTERED_ONLINE] =
+        COUNT("registered_online", "registered online", "households registered online"),
+    [M_REGISTERED_PAPER] =
+        COUNT("registered_paper", "registered on paper", "households registered on paper"),
+    [M_PAPER_LATE] = {"paper_late", "paper forms too late", "paper forms", UNIT_COUNT, ROLLUP_LAST,
+                      0, 0, false},
+    [M_OFFERS] = COUNT("offers", "offers sent", "offers"),
+    [M_ACCEPTED] = COUNT("accepted", "offers accepted", "households"),
+    [M_DECLINED] = COUNT("declined", "offers declined", "households"),
+    [M_CANCELLED] = COUNT("cancelled", "cancelled in cooling-off", "households"),
+    [M_FAILED] = COUNT("failed", "failed transfers", "households"),
+    [M_NO_OFFER] = COUNT("no_offer", "households without an offer", "households"),
+    [M_SWITCHED] = {"switched", "households switched", "households switched", UNIT_COUNT,
+                    ROLLUP_SUM, 0, 0, true},
+    [M_SWITCHED_ONLINE] = COUNT("switched_online", "switched online", "households switched online"),
+    [M_SWITCHED_PAPER] =
+        COUNT("switched_paper", "switched on paper", "households switched on paper"),
+    [M_CONVERSION] = RATIO("conversion", "conversion", "conversion (% of registrations switched)",
+                           UNIT_SHARE, M_SWITCHED, M_REGISTERED, true),
+    [M_CONVERSION_ONLINE] = RATIO("conversion_online", "online conversion", "online conversion (%)",
+                                  UNIT_SHARE, M_SWITCHED_ONLINE, M_REGISTERED_ONLINE, false),
+    [M_CONVERSION_PAPER] = RATIO("conversion_paper", "paper conversion", "paper conversion (%)",
+                                 UNIT_SHARE, M_SWITCHED_PAPER, M_REGISTERED_PAPER, true),
+    [M_SAVING_MEAN] = RATIO("saving_mean", "saving per switching household",
+                            "saving per switching household (£/year)", UNIT_POUND, M_SAVING_TOTAL,
+                            M_SWITCHED, true),
+    [M_SAVING_TOTAL] = {"saving_total", "total saving", "total saving (£/year)", UNIT_POUND,
+                        ROLLUP_SUM, 0, 0, true},
+    [M_WINNING_ANNUAL_COST] = {"winning_annual_cost", "winning tariff (reference household)",
+                               "winning tariff, reference household (£/year)", UNIT_POUND,
+                               ROLLUP_MEAN, 0, 0, true},
+    [M_MARKET_BEST_COST] = {"market_best_cost", "best market tariff (reference household)",
+                            "best market tariff, reference household (£/year)", UNIT_POUND,
+                            ROLLUP_MEAN, 0, 0, false},
+    [M_BIDDERS] = {"bidders", "bidders", "bidders per auction", UNIT_NUMBER, ROLLUP_MEAN, 0, 0,
+                   false},
+    [M_AUCTION_FAILED] = {"auction_failed", "lots that failed the reserve", "failed lots",
+                          UNIT_NUMBER, ROLLUP_SUM, 0, 0, false},
+};
+
+static const char *const daily_names[DAILY_COUNT] = {
+    "registered_online", "registered_paper", "accepted_online",
+    "accepted_paper",    "switched_online",  "switched_paper",
+};
+
+const struct metric_info *metric_info(enum metric m)
+{
+    return &metrics[m];
+}
+
+const char *metric_name(enum metric m)
+{
+    return metrics[m].name;
+}
+
+int metric_find(const char *name, size_t len)
+{
+    for (int m = 0; m < M_COUNT; m++)
+        if (strlen(metrics[m].name) == len && !strncmp(metrics[m].name, name, len))
+            return m;
+    return -1;
+}
+
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : NAN;
+}
+
+void metric_derive(double *x)
+{
+    for (int m = 0; m < M_COUNT; m++)
+        if (metrics[m].rollup == ROLLUP_RATIO)
+            x[m] = ratio(x[metrics[m].num], x[metrics[m].den]);
+}
+
+double metric_over_rounds(const double *x, int rounds, enum metric m)
+{
+    const struct metric_info *mi = &metrics[m];
+    double sum = 0;
+    int n = 0;
+    switch (mi->rollup) {
+    case ROLLUP_RATIO:
+        return ratio(metric_over_rounds(x, rounds, mi->num),
+                     metric_over_rounds(x, rounds, mi->den));
+    case ROLLUP_LAST: return x[(size_t)(rounds - 1) * M_COUNT + m];
+    case ROLLUP_MEAN:
+        for (int r = 0; r < rounds; r++) {
+            double v = x[(size_t)r * M_COUNT + m];
+            if (!isnan(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n ? sum / n : NAN;
+    case ROLLUP_SUM:
+    default:
+        for (int r = 0; r < rounds; r++)
+            sum += x[(size_t)r * M_COUNT + m];
+        return sum;
+    }
+}
+
+const char *metric_daily_name(enum daily_column c)
+{
+    return daily_names[c];
+}
