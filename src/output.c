@@ -1,6 +1,8 @@
 /* output.c - what every writer of files for people shares: folders and readable numbers. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,4 +73,25 @@ void output_csv_text(FILE *f, const char *s)
         csv_fwrite(f, s, strlen(s));
     else
         fputs(s, f);
+}
+
+int output_folder(const char *parent, const char *name, char *buf, size_t size)
+{
+    char safe[1024];
+    size_t k = 0;
+    bool changed = false;
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        hash = (hash ^ *p) * 16777619u;
+        unsigned char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-' || c >= 0x80 || (c == '.' && k > 0);
+        changed |= !ok;
+        if (k + 1 < sizeof safe)
+            safe[k++] = ok ? (char)c : '_';
+    }
+    safe[k] = '\0';
+    int n = changed ? snprintf(buf, size, "%s/%s-%08x", parent, safe, hash)
+                    : snprintf(buf, size, "%s/%s", parent, k ? safe : "scenario");
+    return n >= 0 && (size_t)n < size ? 0 : -1;
 }

@@ -13,6 +13,13 @@ char *output_number(char *buf, size_t size, double x, int dec);
  * (ENOTDIR when something that is not a folder is in the way). */
 int output_make_dir(const char *dir);
 
+/* Writes into buf the default folder for the results or charts of `name` under `parent`
+ * ("results" or "plots"): PARENT/NAME with every byte but ASCII letters, digits, '_', '-',
+ * '.' (not first) and UTF-8 made '_', and then, when any was, the FNV-1a hash of the name
+ * added ("PARENT/NAME-1a2b3c4d"), so names that differ only there do not share a folder;
+ * PARENT/scenario for an empty name. Returns 0, or -1 when it does not fit in size bytes. */
+int output_folder(const char *parent, const char *name, char *buf, size_t size);
+
 /* Writes x as a CSV field: whole numbers without decimals, others with 10 significant
  * digits; NaN as an empty field. */
 void output_csv_number(FILE *f, double x);
