@@ -2,7 +2,7 @@
 #include <assert.h>
 #include <math.h>
 
-#include "switchsim/auction.h"
+#include "auction.h"
 
 double auction_equilibrium_bid(double cost, double low, double high, double q, int others,
                                double reserve)

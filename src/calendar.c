@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "switchsim/calendar.h"
+#include "calendar.h"
 
 /*
  * Layout. The heap holds 16-byte entries ordered by (time, key), where

@@ -1,7 +1,11 @@
 /* compare.c - paired differences between two scenarios run on common random numbers. */
 #include <math.h>
 #include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "switchsim/compare.h"
 #include "switchsim/output.h"
@@ -21,11 +25,11 @@ void compare_metric(const struct experiment *a, const struct experiment *b, enum
         x[i] = results_all_rounds(a, (int)i, m);
         y[i] = results_all_rounds(b, (int)i, m);
     }
-    summary_of(x, n, 1, scratch, &out->a);
-    summary_of(y, n, 1, scratch, &out->b);
+    stats_summary(x, n, 1, scratch, &out->a);
+    stats_summary(y, n, 1, scratch, &out->b);
     for (size_t i = 0; i < n; i++)
         x[i] = y[i] - x[i]; /* NaN when either is */
-    summary_of(x, n, 1, scratch, &out->diff);
+    stats_summary(x, n, 1, scratch, &out->diff);
     free(x);
 }
 
@@ -63,20 +67,19 @@ static const char *readable(char *buf, size_t size, double x, bool sign)
 void compare_print(const struct experiment *a, const struct experiment *b, const char *name_a,
                    const char *name_b, FILE *out)
 {
-    static const enum metric headline[] = {M_REGISTERED,         M_SWITCHED,    M_CONVERSION,
-                                           M_CONVERSION_PAPER,   M_SAVING_MEAN, M_SAVING_TOTAL,
-                                           M_WINNING_ANNUAL_COST};
     fprintf(out, "B - A: %s minus %s, %d paired replications (common random numbers)\n", name_b,
             name_a, a->replications < b->replications ? a->replications : b->replications);
     fprintf(out, "  %-20s %12s %12s %12s  %s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
-    for (size_t k = 0; k < sizeof headline / sizeof *headline; k++) {
+    for (int m = 0; m < M_COUNT; m++) {
+        if (!metric_info((enum metric)m)->headline)
+            continue;
         struct compare_row r;
-        compare_metric(a, b, headline[k], &r);
+        compare_metric(a, b, (enum metric)m, &r);
         bool distinct = r.diff.ci_low > 0 || r.diff.ci_high < 0;
         char x[4][64], ci[160];
         snprintf(ci, sizeof ci, "[%s, %s]", readable(x[3], sizeof x[3], r.diff.ci_low, false),
                  readable(x[2], sizeof x[2], r.diff.ci_high, false));
-        fprintf(out, "  %-20s %12s %12s %12s  %-26s%s\n", metric_name(headline[k]),
+        fprintf(out, "  %-20s %12s %12s %12s  %-26s%s\n", metric_name((enum metric)m),
                 readable(x[0], sizeof x[0], r.a.mean, false),
                 readable(x[1], sizeof x[1], r.b.mean, false),
                 readable(x[2], sizeof x[2], r.diff.mean, true), ci,
@@ -84,4 +87,95 @@ void compare_print(const struct experiment *a, const struct experiment *b, const
                 : distinct           ? "  distinguishable from 0"
                                      : "  not distinguishable from 0");
     }
+}
+
+static void write_compare_file(FILE *f, size_t k, const void *ctx)
+{
+    const struct compare_result *r = ctx;
+    if (k == 0)
+        compare_write_csv(&r->ex_a, &r->ex_b, f);
+    else if (k < 3)
+        scenario_write(k == 1 ? r->a : r->b, f);
+    else
+        fprintf(f, "interrupted: these results pair the %d replications that finished\n",
+                r->ex_b.replications);
+}
+
+/* Loads and prepares one side; B takes A's seed and replications (common random numbers). */
+static int compare_side(const char *path, const struct settings *s, const struct scenario *a,
+                        struct scenario **sc, struct model_setup *setup, struct error *err)
+{
+    struct settings b = *s;
+    if (a) {
+        b.has_seed = true;
+        b.seed = a->scenario.seed;
+        b.replications = a->scenario.replications;
+    }
+    if (!(*sc = settings_load(path, &b, NULL, 0, err)))
+        return -1;
+    return model_setup_init(setup, *sc, err);
+}
+
+int compare_run(const char *path_a, const char *path_b, const struct settings *s,
+                struct compare_result *out, struct error *err)
+{
+    *out = (struct compare_result){0};
+    struct model_setup setup[2];
+    int ready = 0, rc = 0;
+    if (compare_side(path_a, s, NULL, &out->a, &setup[0], err) == 0) {
+        ready = 1;
+        if (compare_side(path_b, s, out->a, &out->b, &setup[1], err) == 0)
+            ready = 2;
+    }
+    if (ready < 2)
+        rc = -1;
+    else if (out->a->scenario.rounds != out->b->scenario.rounds)
+        rc = error_set(err, ERROR_INPUT, path_b, 0, "scenario.rounds",
+                       "B has %d rounds and A %d: compare needs the same rounds to pair them",
+                       out->b->scenario.rounds, out->a->scenario.rounds);
+    struct experiment *ex[2] = {&out->ex_a, &out->ex_b};
+    const struct scenario *sc[2] = {out->a, out->b};
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        struct experiment_options eo = experiment_options_of(s, sc[k]->scenario.name);
+        if (experiment_run(&setup[k], sc[0]->scenario.seed, sc[0]->scenario.replications, &eo,
+                           ex[k], err)) {
+            /* Interrupted while B ran: the replications both finished still pair up. */
+            out->partial = k == 1 && err->kind == ERROR_INTERRUPTED && ex[1]->replications > 0;
+            if (!out->partial)
+                rc = -1;
+        }
+    }
+    for (int k = 0; k < ready; k++)
+        model_setup_cleanup(&setup[k]);
+    if (rc)
+        return -1;
+    char both[2 * SCENARIO_NAME_MAX + 8];
+    snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
+    if (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
+                   : output_folder("results", both, out->dir, sizeof out->dir)) {
+        out->partial = false;
+        return error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    }
+    const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini", "PARTIAL"};
+    struct error werr = {0};
+    if (output_write_files(out->dir, out->partial ? 4 : 3, names, write_compare_file, out, &werr)) {
+        out->partial = false;
+        *err = werr;
+        return -1;
+    }
+    if (out->partial)
+        return -1; /* err says interrupted */
+    char mark[1200];
+    snprintf(mark, sizeof mark, "%s/PARTIAL", out->dir);
+    unlink(mark); /* complete results now */
+    return 0;
+}
+
+void compare_result_cleanup(struct compare_result *r)
+{
+    experiment_cleanup(&r->ex_a);
+    experiment_cleanup(&r->ex_b);
+    scenario_destroy(r->a);
+    scenario_destroy(r->b);
+    *r = (struct compare_result){0};
 }

@@ -15,7 +15,7 @@ struct shared {
     int done;
     int failed; /* set once a replication fails: the others stop taking work */
     struct error err;
-    double started, shown; /* seconds, for the progress line */
+    double started; /* seconds, for progress reports */
 };
 
 struct worker {
@@ -47,17 +47,16 @@ static int take(struct shared *sh)
 /* Called with the lock held after each replication. */
 static void show_progress(struct shared *sh)
 {
-    FILE *out = sh->opts->progress;
-    double t = now_seconds();
-    if (!out || (t - sh->shown < 0.25 && sh->done < sh->total - sh->first))
+    const struct experiment_options *o = sh->opts;
+    if (!o->progress)
         return;
-    sh->shown = t;
-    double rate = sh->done / (t - sh->started);
-    int left = sh->total - sh->first - sh->done;
-    fprintf(out, "\r%s%s%d/%d replications, %.1f/s, %.0f s left   ",
-            sh->opts->label ? sh->opts->label : "", sh->opts->label ? ": " : "",
-            sh->first + sh->done, sh->total, rate, rate > 0 ? left / rate : 0.0);
-    fflush(out);
+    struct progress p = {.label = o->label,
+                         .unit = "replications",
+                         .done = sh->first + sh->done,
+                         .total = sh->total,
+                         .done_here = sh->done,
+                         .seconds = now_seconds() - sh->started};
+    o->progress(o->progress_ctx, &p);
 }
 
 static void *work(void *arg)
@@ -99,7 +98,7 @@ static int reserve(struct experiment *ex, const struct model_setup *setup, int t
         return -1;
     ex->reps = reps;
     for (; ex->cap < total; ex->cap++)
-        if (replication_init(&ex->reps[ex->cap], setup))
+        if (model_replication_init(&ex->reps[ex->cap], setup))
             return -1;
     return 0;
 }
@@ -121,7 +120,7 @@ int experiment_extend(struct experiment *ex, const struct model_setup *setup, ui
                         .first = ex->replications,
                         .next = ex->replications,
                         .total = total};
-    sh.started = sh.shown = now_seconds();
+    sh.started = now_seconds();
     struct worker *workers = calloc((size_t)jobs, sizeof *workers);
     if (!workers)
         return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
@@ -148,8 +147,6 @@ int experiment_extend(struct experiment *ex, const struct model_setup *setup, ui
         model_totals_cleanup(&workers[k].totals);
     }
     free(workers);
-    if (opts->progress && sh.done > 0)
-        fputc('\n', opts->progress);
     /* Replications are handed out in order and each one taken is finished, so the
      * finished ones are always first..next-1. */
     ex->replications = sh.next;
@@ -178,10 +175,19 @@ int experiment_run(const struct model_setup *setup, uint64_t seed, int replicati
     return 0;
 }
 
+struct experiment_options experiment_options_of(const struct settings *s, const char *label)
+{
+    return (struct experiment_options){.jobs = s->jobs < 1 ? 1 : s->jobs,
+                                       .label = label,
+                                       .progress = s->progress,
+                                       .progress_ctx = s->progress_ctx,
+                                       .stop = s->stop};
+}
+
 void experiment_cleanup(struct experiment *ex)
 {
     for (int i = 0; i < ex->cap; i++)
-        replication_cleanup(&ex->reps[i]);
+        model_replication_cleanup(&ex->reps[i]);
     free(ex->reps);
     model_totals_cleanup(&ex->totals);
     *ex = (struct experiment){0};

@@ -5,8 +5,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "switchsim/households.h"
-#include "switchsim/market.h"
+#include "households.h"
+#include "market.h"
 
 int household_model_init(struct household_model *hm, const struct scenario *sc)
 {
@@ -99,5 +99,5 @@ void household_draw(const struct household_model *hm, const struct scenario *sc,
 
 double household_cost(const struct household *hh, const struct tariff *t)
 {
-    return tariff_annual_cost(t, hh->elec_kwh, hh->gas_kwh, hh->flags & HH_DUAL);
+    return market_tariff_cost(t, hh->elec_kwh, hh->gas_kwh, hh->flags & HH_DUAL);
 }

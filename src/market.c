@@ -1,7 +1,7 @@
 /* market.c - tariffs and what they cost a household over a year. */
-#include "switchsim/market.h"
+#include "market.h"
 
-double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual)
+double market_tariff_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual)
 {
     /* Rates are pence: per kWh, and per day for standing charges. */
     double pence = t->elec_unit * elec_kwh + t->elec_standing * 365.0;
@@ -12,7 +12,7 @@ double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kw
 
 double market_reference_cost(const struct scenario *sc, int row, double index)
 {
-    return index * tariff_annual_cost(&sc->market[row].tariff, sc->auction.reference_elec_kwh,
+    return index * market_tariff_cost(&sc->market[row].tariff, sc->auction.reference_elec_kwh,
                                       sc->auction.reference_gas_kwh, true);
 }
 
@@ -30,9 +30,4 @@ int market_best_row(const struct scenario *sc, enum payment payment)
         }
     }
     return best;
-}
-
-const char *payment_name(enum payment p)
-{
-    return (unsigned)p < PAY_COUNT ? payment_names[p] : "?";
 }

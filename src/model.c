@@ -7,12 +7,13 @@
 #include <csv.h>
 #include <gsl/gsl_randist.h>
 
-#include "switchsim/auction.h"
-#include "switchsim/calendar.h"
-#include "switchsim/market.h"
+#include "auction.h"
+#include "calendar.h"
+#include "households.h"
+#include "market.h"
 #include "switchsim/model.h"
-#include "switchsim/offers.h"
-#include "switchsim/stream.h"
+#include "offers.h"
+#include "stream.h"
 
 /* The model's random streams: one purpose each, so changing one part of a scenario leaves
  * the other parts' draws alone. */
@@ -345,7 +346,7 @@ static int on_arrival(struct model *m, int round, double t)
         return -1;
     uint32_t i = (uint32_t)m->n_hh++;
     struct household *h = &m->hh[i];
-    household_draw(&m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
+    household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
     if (gsl_rng_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
         h->flags |= HH_PAPER;
     h->state = ST_NEW;
@@ -361,7 +362,7 @@ static int on_register_again(struct model *m, uint32_t i, double t)
     double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
     if (h->state == ST_SWITCHED)
-        h->market_row = household_market_row(&m->setup->households, h->payment, u);
+        h->market_row = household_market_row(m->setup->households, h->payment, u);
     h->state = ST_NEW;
     return begin_registration(m, i, t);
 }
@@ -488,11 +489,11 @@ static int run_auctions(struct model *m, int round, double t)
             char detail[200];
             if (res.failed)
                 snprintf(detail, sizeof detail, "lot %s failed: %d bidders, reserve %.2f",
-                         payment_name((enum payment)lot), res.bidders, reserve);
+                         scenario_payment_name((enum payment)lot), res.bidders, reserve);
             else
                 snprintf(detail, sizeof detail, "lot %s won by %s at %.2f (reserve %.2f)",
-                         payment_name((enum payment)lot), sc->suppliers[res.winner].name, res.price,
-                         reserve);
+                         scenario_payment_name((enum payment)lot), sc->suppliers[res.winner].name,
+                         res.price, reserve);
             trace(m, t, "auction", -1, -1, detail);
         }
     }
@@ -722,8 +723,12 @@ done:
 int model_setup_init(struct model_setup *setup, const struct scenario *sc, struct error *err)
 {
     *setup = (struct model_setup){.sc = sc};
-    if (household_model_init(&setup->households, sc))
+    if (!(setup->households = calloc(1, sizeof *setup->households)) ||
+        household_model_init(setup->households, sc)) {
+        free(setup->households);
+        setup->households = NULL;
         return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    }
     for (int p = 0; p < PAY_COUNT; p++)
         setup->best_row[p] = market_best_row(sc, (enum payment)p);
     assert(setup->best_row[PAY_DIRECT_DEBIT] >= 0); /* the loader makes sure */
@@ -744,7 +749,10 @@ int model_setup_init(struct model_setup *setup, const struct scenario *sc, struc
 
 void model_setup_cleanup(struct model_setup *setup)
 {
-    household_model_cleanup(&setup->households);
+    if (setup->households)
+        household_model_cleanup(setup->households);
+    free(setup->households);
+    setup->households = NULL;
     free(setup->profile_cdf);
     setup->profile_cdf = NULL;
 }
@@ -778,14 +786,14 @@ void model_totals_cleanup(struct model_totals *t)
     t->daily = t->hist = NULL;
 }
 
-int replication_init(struct replication *rep, const struct model_setup *setup)
+int model_replication_init(struct replication *rep, const struct model_setup *setup)
 {
     *rep = (struct replication){0};
     rep->metrics = calloc((size_t)setup->sc->scenario.rounds * M_COUNT, sizeof *rep->metrics);
     return rep->metrics ? 0 : -1;
 }
 
-void replication_cleanup(struct replication *rep)
+void model_replication_cleanup(struct replication *rep)
 {
     free(rep->metrics);
     free(rep->bids);

@@ -1,7 +1,7 @@
 /* offers.c - how a household answers its personal offer: whether and when it accepts. */
 #include <math.h>
 
-#include "switchsim/offers.h"
+#include "offers.h"
 
 double offer_accept_probability(const struct scenario *sc, double saving, bool paper,
                                 bool vulnerable)

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -94,4 +96,48 @@ int output_folder(const char *parent, const char *name, char *buf, size_t size)
     int n = changed ? snprintf(buf, size, "%s/%s-%08x", parent, safe, hash)
                     : snprintf(buf, size, "%s/%s", parent, k ? safe : "scenario");
     return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+int output_write_files(const char *dir, size_t n, const char *const *names, output_writer write,
+                       const void *ctx, struct error *err)
+{
+    if (output_make_dir(dir))
+        return error_set(err, ERROR_SYSTEM, dir, 0, "", "cannot create folder: %s",
+                         strerror(errno));
+    char(*tmp)[1100] = calloc(n, sizeof *tmp);
+    if (!tmp)
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    size_t k = 0;
+    int rc = 0;
+    for (; k < n; k++) {
+        int len = snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
+        FILE *f = len < (int)sizeof tmp[k] ? fopen(tmp[k], "w") : NULL;
+        if (!f && len >= (int)sizeof tmp[k])
+            errno = ENAMETOOLONG;
+        if (!f) {
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
+            break;
+        }
+        write(f, k, ctx);
+        if (ferror(f) | fclose(f)) {
+            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
+            k++;
+            break;
+        }
+    }
+    if (rc) {
+        while (k-- > 0)
+            unlink(tmp[k]);
+    }
+    for (k = 0; k < n && rc == 0; k++) {
+        char final[1100];
+        snprintf(final, sizeof final, "%s/%s", dir, names[k]);
+        if (rename(tmp[k], final)) {
+            rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s", strerror(errno));
+            for (size_t j = k; j < n; j++) /* leave no temporary file behind */
+                unlink(tmp[j]);
+        }
+    }
+    free(tmp);
+    return rc;
 }

@@ -9,7 +9,7 @@
 
 #include <csv.h>
 
-#include "switchsim/market.h"
+#include "market.h"
 #include "switchsim/output.h"
 #include "switchsim/results.h"
 
@@ -36,8 +36,8 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
     for (int i = 0; i < ex->replications && rc == 0; i++)
         rc = accum_add(&acc, value(ex, i, r, m));
     if (rc || accum_summary(&acc, out))
-        summary_of(NULL, 0, 1, NULL, out); /* out of memory: nothing known */
-    accum_free(&acc);
+        stats_summary(NULL, 0, 1, NULL, out); /* out of memory: nothing known */
+    accum_cleanup(&acc);
 }
 
 static void put_round(FILE *f, int r, int rounds)
@@ -128,7 +128,8 @@ static void write_bids(FILE *f, const struct experiment *ex, const struct scenar
             const struct bid_record *b = &rep->bids[k];
             if (isnan(b->amount))
                 continue; /* did not take part */
-            fprintf(f, "%d,%d,%s,", i + 1, b->round + 1, payment_name((enum payment)b->lot));
+            fprintf(f, "%d,%d,%s,", i + 1, b->round + 1,
+                    scenario_payment_name((enum payment)b->lot));
             output_csv_text(f, sc->suppliers[b->supplier].name);
             fprintf(f, ",%.2f,%d,%s\n", b->amount, b->won == 1, roles[b->won]);
         }
@@ -149,50 +150,6 @@ static const char *const file_names[FILE_COUNT] = {
     "summary.csv", "replications.csv", "daily.csv", "savings_hist.csv",
     "bids.csv",    "scenario.ini",     "PARTIAL"};
 
-int results_write_files(const char *dir, size_t n, const char *const *names, results_writer write,
-                        const void *ctx, struct error *err)
-{
-    if (output_make_dir(dir))
-        return error_set(err, ERROR_SYSTEM, dir, 0, "", "cannot create folder: %s",
-                         strerror(errno));
-    char(*tmp)[1100] = calloc(n, sizeof *tmp);
-    if (!tmp)
-        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
-    size_t k = 0;
-    int rc = 0;
-    for (; k < n; k++) {
-        int len = snprintf(tmp[k], sizeof tmp[k], "%s/.%s.%ld.tmp", dir, names[k], (long)getpid());
-        FILE *f = len < (int)sizeof tmp[k] ? fopen(tmp[k], "w") : NULL;
-        if (!f && len >= (int)sizeof tmp[k])
-            errno = ENAMETOOLONG;
-        if (!f) {
-            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
-            break;
-        }
-        write(f, k, ctx);
-        if (ferror(f) | fclose(f)) {
-            rc = error_set(err, ERROR_SYSTEM, tmp[k], 0, "", "cannot write: %s", strerror(errno));
-            k++;
-            break;
-        }
-    }
-    if (rc) {
-        while (k-- > 0)
-            unlink(tmp[k]);
-    }
-    for (k = 0; k < n && rc == 0; k++) {
-        char final[1100];
-        snprintf(final, sizeof final, "%s/%s", dir, names[k]);
-        if (rename(tmp[k], final)) {
-            rc = error_set(err, ERROR_SYSTEM, final, 0, "", "cannot rename: %s", strerror(errno));
-            for (size_t j = k; j < n; j++) /* leave no temporary file behind */
-                unlink(tmp[j]);
-        }
-    }
-    free(tmp);
-    return rc;
-}
-
 struct run_files {
     const struct experiment *ex;
     const struct scenario *sc;
@@ -207,7 +164,13 @@ static void write_run_file(FILE *f, size_t k, const void *ctx)
     case FILE_DAILY: write_daily(f, r->ex); break;
     case FILE_HIST: write_hist(f, r->ex, r->sc); break;
     case FILE_BIDS: write_bids(f, r->ex, r->sc); break;
-    case FILE_SCENARIO: scenario_write(r->sc, f); break;
+    case FILE_SCENARIO: {
+        /* what was run, for running it again exactly: the replications done */
+        struct scenario done = *r->sc;
+        done.scenario.replications = r->ex->replications;
+        scenario_write(&done, f);
+        break;
+    }
     case FILE_PARTIAL:
         fprintf(f, "interrupted: these results hold the %d replications that finished\n",
                 r->ex->replications);
@@ -219,8 +182,8 @@ int results_write(const struct experiment *ex, const struct scenario *sc, const 
                   bool partial, struct error *err)
 {
     struct run_files r = {ex, sc};
-    if (results_write_files(dir, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file,
-                            &r, err))
+    if (output_write_files(dir, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file, &r,
+                           err))
         return -1;
     if (!partial) { /* complete results: an old PARTIAL mark no longer applies */
         char mark[1100];

@@ -52,8 +52,8 @@ struct spec {
 
 static const char *const rule_names[] = {"first_price", "second_price", NULL};
 static const char *const strategy_names[] = {"markup", "equilibrium", NULL};
-const char *const payment_names[PAY_COUNT + 1] = {"direct_debit", "standard_credit", "prepayment",
-                                                  NULL};
+static const char *const payment_names[PAY_COUNT + 1] = {"direct_debit", "standard_credit",
+                                                         "prepayment", NULL};
 
 /* ---------------------------------------------------------------------------------------
  * The key table. Keys of one section are adjacent; scenario_write keeps this order. */
@@ -1450,6 +1450,11 @@ int scenario_each_value(const char *path,
     int rc = ini_load(ld);
     free(ld);
     return rc;
+}
+
+const char *scenario_payment_name(enum payment p)
+{
+    return (unsigned)p < PAY_COUNT ? payment_names[p] : "?";
 }
 
 void scenario_destroy(struct scenario *sc)

@@ -74,7 +74,7 @@ static int reserve(struct accum *acc, size_t want)
     return 0;
 }
 
-void summary_of(const double *x, size_t n, size_t stride, double *scratch, struct summary *out)
+void stats_summary(const double *x, size_t n, size_t stride, double *scratch, struct summary *out)
 {
     size_t k = 0;
     double mean = 0, m2 = 0;
@@ -175,7 +175,7 @@ gsl_histogram *accum_histogram(const struct accum *acc, size_t bins, double lo, 
     return h;
 }
 
-void accum_free(struct accum *acc)
+void accum_cleanup(struct accum *acc)
 {
     if (!acc)
         return;

@@ -2,7 +2,7 @@
 #include <assert.h>
 #include <limits.h>
 
-#include "switchsim/stream.h"
+#include "stream.h"
 
 /* The zero case below needs a seed GSL sees as nonzero but truncates to 32 bits. */
 _Static_assert(ULONG_MAX > 0xffffffffUL, "stream_seed needs a 64-bit unsigned long");

@@ -1,12 +1,22 @@
 /* sweep.c - a grid of scenario variations: --vary specs and the points they span. */
+#include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchsim/experiment.h"
+#include "switchsim/output.h"
+#include "switchsim/precision.h"
+#include "switchsim/results.h"
 #include "switchsim/sweep.h"
+#include "text.h"
 
 static int bad(struct error *err, const char *spec, const char *why)
 {
@@ -56,6 +66,8 @@ int sweep_add(struct sweep *sw, const char *spec, struct error *err)
     struct sweep_axis *ax = &sw->axes[sw->n_axes++];
     *ax = (struct sweep_axis){0};
     memcpy(ax->key, spec, klen);
+    if (!(ax->spec = strdup(spec)))
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     const char *v = eq + 1;
     const char *c1 = strchr(v, ':');
     int oom = 0;
@@ -127,12 +139,375 @@ void sweep_setting(const struct sweep *sw, size_t p, size_t a, char *buf, size_t
     snprintf(buf, size, "%s=%s", sw->axes[a].key, sweep_value(sw, p, a));
 }
 
-void sweep_free(struct sweep *sw)
+void sweep_cleanup(struct sweep *sw)
 {
     for (size_t a = 0; a < sw->n_axes; a++) {
         for (size_t i = 0; i < sw->axes[a].n; i++)
             free(sw->axes[a].values[i]);
         free(sw->axes[a].values);
+        free(sw->axes[a].spec);
     }
     *sw = (struct sweep){0};
+}
+
+/* ---- running a sweep ---- */
+
+/* The settings of grid point p as --set overrides, in settings[a] (each 700 bytes). */
+static void point_settings(const struct sweep *sw, size_t p, char (*settings)[700],
+                           const char **extra)
+{
+    for (size_t a = 0; a < sw->n_axes; a++) {
+        sweep_setting(sw, p, a, settings[a], sizeof settings[a]);
+        extra[a] = settings[a];
+    }
+}
+
+static void write_text(FILE *f, size_t k, const void *ctx)
+{
+    (void)k;
+    fputs(ctx, f);
+}
+
+/* Runs grid point p and stores its sweep.csv row in points_dir/P.csv (atomically). */
+static int sweep_point(const char *path, const struct sweep *sw, const struct settings *s, size_t p,
+                       const char *points_dir, int jobs, struct error *err)
+{
+    char settings[SWEEP_MAX_KEYS][700];
+    const char *extra[SWEEP_MAX_KEYS];
+    point_settings(sw, p, settings, extra);
+    struct scenario *sc = settings_load(path, s, extra, sw->n_axes, err);
+    if (!sc)
+        return -1;
+    struct model_setup setup;
+    if (model_setup_init(&setup, sc, err)) {
+        scenario_destroy(sc);
+        return -1;
+    }
+    struct experiment_options eo = experiment_options_of(s, sc->scenario.name);
+    eo.jobs = jobs;
+    eo.progress = NULL; /* points run side by side: the sweep reports points done instead */
+    struct experiment ex;
+    struct precision_result pr;
+    int rc = experiment_init(&ex, &setup, err);
+    if (rc == 0)
+        rc = precision_replicate(&ex, &setup, s, &eo, &pr, err);
+    if (rc == 0) {
+        char name[64];
+        snprintf(name, sizeof name, "%zu.csv", p);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (!f) {
+            rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        } else {
+            for (size_t a = 0; a < sw->n_axes; a++) {
+                if (a)
+                    fputc(',', f);
+                output_csv_text(f, sweep_value(sw, p, a));
+            }
+            for (int m = 0; m < M_COUNT; m++) {
+                if (!metric_info((enum metric)m)->headline)
+                    continue;
+                struct summary st;
+                results_summary(&ex, ex.rounds, (enum metric)m, &st);
+                double v[3] = {st.mean, st.ci_low, st.ci_high};
+                for (int k = 0; k < 3; k++) {
+                    fputc(',', f);
+                    output_csv_number(f, v[k]);
+                }
+            }
+            fputc('\n', f);
+            fclose(f);
+            const char *names[] = {name};
+            rc = output_write_files(points_dir, 1, names, write_text, text, err);
+            free(text);
+        }
+    }
+    experiment_cleanup(&ex);
+    model_setup_cleanup(&setup);
+    scenario_destroy(sc);
+    return rc;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Grid points run side by side, each on its share of the threads. */
+struct point_pool {
+    const char *path;
+    const struct sweep *sw;
+    const struct settings *s;
+    const char *points_dir;
+    int jobs_per_point;
+    pthread_mutex_t lock;
+    size_t next, done, done_before;
+    double started;
+    bool failed;
+    struct error err;
+};
+
+static void *point_worker(void *arg)
+{
+    struct point_pool *pool = arg;
+    const struct settings *s = pool->s;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t p = pool->next;
+        bool go = !pool->failed && !(s->stop && *s->stop) && p < pool->sw->n_points;
+        if (go)
+            pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (!go)
+            return NULL;
+        char path[1300];
+        snprintf(path, sizeof path, "%s/%zu.csv", pool->points_dir, p);
+        if (access(path, F_OK) == 0) { /* done before an interruption */
+            pthread_mutex_lock(&pool->lock);
+            pool->done++;
+            pool->done_before++;
+            pthread_mutex_unlock(&pool->lock);
+            continue;
+        }
+        struct error err = {0};
+        int rc =
+            sweep_point(pool->path, pool->sw, s, p, pool->points_dir, pool->jobs_per_point, &err);
+        pthread_mutex_lock(&pool->lock);
+        if (rc && !pool->failed) {
+            pool->failed = true;
+            pool->err = err;
+        } else if (rc == 0) {
+            pool->done++;
+            if (s->progress) {
+                struct progress pr = {.label = "sweep",
+                                      .unit = "points",
+                                      .done = (long)pool->done,
+                                      .total = (long)pool->sw->n_points,
+                                      .done_here = (long)(pool->done - pool->done_before),
+                                      .seconds = now_seconds() - pool->started};
+                s->progress(s->progress_ctx, &pr);
+            }
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+/* Runs every point of the grid not already done; returns 0 or -1 with *err filled, and the
+ * number of points done in *done. */
+static int sweep_points(const char *path, const struct sweep *sw, const struct settings *s,
+                        const char *points_dir, size_t *done, struct error *err)
+{
+    int jobs = s->jobs < 1 ? 1 : s->jobs;
+    size_t workers = (size_t)jobs;
+    if (workers > sw->n_points)
+        workers = sw->n_points;
+    struct point_pool pool = {.path = path,
+                              .sw = sw,
+                              .s = s,
+                              .points_dir = points_dir,
+                              .jobs_per_point = (int)((size_t)jobs / workers),
+                              .started = now_seconds()};
+    if (pool.jobs_per_point < 1)
+        pool.jobs_per_point = 1;
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_t *threads = calloc(workers, sizeof *threads);
+    size_t started = 1;
+    if (threads)
+        for (; started < workers; started++)
+            if (pthread_create(&threads[started], NULL, point_worker, &pool))
+                break;
+    point_worker(&pool); /* the calling thread is a worker too */
+    for (size_t k = 1; threads && k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    pthread_mutex_destroy(&pool.lock);
+    *done = pool.done;
+    if (pool.failed) {
+        *err = pool.err;
+        return -1;
+    }
+    if (pool.done < sw->n_points)
+        return error_set(err, ERROR_INTERRUPTED, "", 0, "", "interrupted");
+    return 0;
+}
+
+/* What makes a sweep's points comparable: on --resume it must not have changed. */
+static char *sweep_fingerprint(const char *path, const struct sweep *sw, const struct settings *s,
+                               const struct scenario *base)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "scenario %s\nseed %" PRIu64 "\nreplications %d\n", path, base->scenario.seed,
+            base->scenario.replications);
+    /* the scenario as resolved, and what its tables hold: editing either starts afresh */
+    scenario_write(base, f);
+    const char *tables[] = {base->households.market, base->auction.suppliers, base->rounds.table,
+                            base->registration.profile};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
+        if (!tables[k][0])
+            continue;
+        uint32_t hash = 2166136261u; /* FNV-1a of the file's bytes */
+        FILE *t = fopen(tables[k], "rb");
+        for (int c; t && (c = getc(t)) != EOF;)
+            hash = (hash ^ (uint32_t)c) * 16777619u;
+        if (t)
+            fclose(t);
+        fprintf(f, "table %s %08x\n", tables[k], hash);
+    }
+    for (size_t k = 0; k < s->n_sets; k++)
+        fprintf(f, "set %s\n", s->sets[k]);
+    for (size_t a = 0; a < sw->n_axes; a++)
+        fprintf(f, "vary %s\n", sw->axes[a].spec);
+    if (s->has_precision)
+        fprintf(f, "precision %s=%.17g\n", metric_name(s->precision_metric), s->precision);
+    fclose(f);
+    return text;
+}
+
+/* Removes every point result (NUMBER.csv) in points_dir, whatever grid left it. */
+static void remove_points(const char *points_dir)
+{
+    DIR *d = opendir(points_dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t digits = strspn(e->d_name, "0123456789");
+        if (digits == 0 || strcmp(e->d_name + digits, ".csv"))
+            continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", points_dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+}
+
+struct sweep_files {
+    const struct sweep *sw;
+    const char *points_dir;
+    const struct scenario *base;
+};
+
+static void write_sweep_file(FILE *f, size_t k, const void *ctx)
+{
+    const struct sweep_files *s = ctx;
+    if (k == 1) {
+        scenario_write(s->base, f);
+        return;
+    }
+    for (size_t a = 0; a < s->sw->n_axes; a++)
+        fprintf(f, "%s%s", a ? "," : "", s->sw->axes[a].key);
+    for (int m = 0; m < M_COUNT; m++) {
+        if (!metric_info((enum metric)m)->headline)
+            continue;
+        const char *name = metric_name((enum metric)m);
+        fprintf(f, ",%s_mean,%s_ci95_low,%s_ci95_high", name, name, name);
+    }
+    fputc('\n', f);
+    for (size_t p = 0; p < s->sw->n_points; p++) {
+        char path[1200], line[4096];
+        snprintf(path, sizeof path, "%s/%zu.csv", s->points_dir, p);
+        FILE *in = fopen(path, "r");
+        if (in && fgets(line, sizeof line, in))
+            fputs(line, f);
+        if (in)
+            fclose(in);
+    }
+}
+
+/* Checks every point's scenario before any runs, so bad input writes nothing; a bad value is
+ * blamed on the --vary it came from. */
+static int sweep_check(const char *path, const struct sweep *sw, const struct settings *s,
+                       struct error *err)
+{
+    for (size_t p = 0; p < sw->n_points; p++) {
+        char settings[SWEEP_MAX_KEYS][700];
+        const char *extra[SWEEP_MAX_KEYS];
+        point_settings(sw, p, settings, extra);
+        struct scenario *sc = settings_load(path, s, extra, sw->n_axes, err);
+        if (!sc) {
+            for (size_t a = 0; a < sw->n_axes; a++)
+                if (!strncmp(err->file, "--set ", 6) && !strcmp(err->file + 6, settings[a]))
+                    snprintf(err->file, sizeof err->file, "--vary %.500s", sw->axes[a].spec);
+            return -1;
+        }
+        scenario_destroy(sc);
+    }
+    return 0;
+}
+
+/* The fingerprint an interrupted sweep left in grid_path, or NULL. */
+static char *previous_fingerprint(const char *grid_path)
+{
+    struct text t;
+    struct error ignored = {0};
+    if (text_read(&t, grid_path, grid_path, (size_t)16 << 20, NULL, "", &ignored))
+        return NULL;
+    char *copy = strndup(t.data, t.len);
+    text_cleanup(&t);
+    return copy;
+}
+
+int sweep_run(const char *path, const struct sweep *sw, const struct settings *s,
+              struct sweep_result *out, struct error *err)
+{
+    *out = (struct sweep_result){.n_points = sw->n_points};
+    struct scenario *base = settings_load(path, s, NULL, 0, err);
+    if (!base)
+        return -1;
+    char *fingerprint = NULL;
+    char points_dir[1200], grid_path[1300], name[SCENARIO_NAME_MAX + 8];
+    int rc = sweep_check(path, sw, s, err);
+    snprintf(out->name, sizeof out->name, "%s", base->scenario.name);
+    out->replications = base->scenario.replications;
+    snprintf(name, sizeof name, "%s-sweep", base->scenario.name);
+    if (rc == 0 &&
+        (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
+                    : output_folder("results", name, out->dir, sizeof out->dir)))
+        rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
+    snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
+    if (rc == 0 && !(fingerprint = sweep_fingerprint(path, sw, s, base)))
+        rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    if (rc == 0) {
+        char *previous = previous_fingerprint(grid_path);
+        bool resuming = s->resume && previous && !strcmp(previous, fingerprint);
+        free(previous);
+        if (s->resume && previous && !resuming)
+            rc = error_set(err, ERROR_INPUT, "--resume", 0, "",
+                           "the sweep in %s/ was started with other settings; run it without "
+                           "--resume",
+                           out->dir);
+        else if (!resuming) {
+            remove_points(points_dir);
+            const char *names[] = {"grid.txt"};
+            rc = output_write_files(points_dir, 1, names, write_text, fingerprint, err);
+        }
+    }
+    if (rc == 0)
+        rc = sweep_points(path, sw, s, points_dir, &out->done, err);
+    for (size_t p = 0; p < sw->n_points && rc == 0; p++) {
+        char point[1400];
+        snprintf(point, sizeof point, "%s/%zu.csv", points_dir, p);
+        if (access(point, R_OK) != 0)
+            rc = error_set(err, ERROR_SYSTEM, point, 0, "", "the result of point %zu is missing",
+                           p + 1);
+    }
+    const char *names[] = {"sweep.csv", "scenario.ini"};
+    struct sweep_files files = {sw, points_dir, base};
+    if (rc == 0)
+        rc = output_write_files(out->dir, 2, names, write_sweep_file, &files, err);
+    if (rc == 0) {
+        remove_points(points_dir);
+        unlink(grid_path);
+        rmdir(points_dir);
+    }
+    free(fingerprint);
+    scenario_destroy(base);
+    return rc;
 }

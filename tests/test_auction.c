@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "switchsim/auction.h"
-#include "switchsim/stream.h"
+#include "auction.h"
+#include "stream.h"
 
 enum { N_MAX = 16 };
 

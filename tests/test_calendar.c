@@ -11,8 +11,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "switchsim/calendar.h"
-#include "switchsim/stream.h"
+#include "calendar.h"
+#include "stream.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -10,7 +10,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "switchsim/experiment.h"
-#include "switchsim/offers.h"
+#include "offers.h"
 #include "switchsim/results.h"
 
 #define BASE "tests/data/model/base.ini"

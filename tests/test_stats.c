@@ -44,7 +44,7 @@ static double coverage(gsl_rng *r, int experiments, enum dist d, size_t n, doubl
     struct accum a;
     accum_init(&a);
     for (int e = 0; e < experiments; e++) {
-        accum_free(&a);
+        accum_cleanup(&a);
         for (size_t i = 0; i < n; i++) {
             double x = d == NORMAL ? mu + gsl_ran_gaussian(r, 3.0) : gsl_ran_exponential(r, mu);
             assert_int_equal(accum_add(&a, x), 0);
@@ -57,7 +57,7 @@ static double coverage(gsl_rng *r, int experiments, enum dist d, size_t n, doubl
         double z = 1.96 * s.sd / sqrt((double)n);
         hit_z += s.mean - z <= mu && mu <= s.mean + z;
     }
-    accum_free(&a);
+    accum_cleanup(&a);
     *z_cover = (double)hit_z / experiments;
     return (double)hit_t / experiments;
 }
@@ -113,7 +113,7 @@ static void test_summary_known_values(void **state)
     assert_rel(s.p05, 1.2, 1e-15, "p05");
     assert_rel(s.p50, 3, 1e-15, "p50");
     assert_rel(s.p95, 4.8, 1e-15, "p95");
-    accum_free(&a);
+    accum_cleanup(&a);
 }
 
 /* Half-width is infinite below two values and t(1) * sd / sqrt(2) at two; summaries of
@@ -143,12 +143,12 @@ static void test_small_counts(void **state)
     assert_int_equal(accum_add(&a, 9.5), 0); /* sd sqrt(2): half-width = t(1) */
     assert_rel(accum_halfwidth(&a), T975_DF1, 1e-12, "half-width n=2");
 
-    accum_free(&a);
+    accum_cleanup(&a);
     assert_int_equal(a.n, 0);
     assert_int_equal(a.missing, 0);
     assert_null(a.kept);
-    accum_free(&a); /* twice is fine, and NULL is a no-op */
-    accum_free(NULL);
+    accum_cleanup(&a); /* twice is fine, and NULL is a no-op */
+    accum_cleanup(NULL);
 }
 
 /* Values with a trend (so chunk means differ) and NaNs, at positions the chunks below
@@ -230,9 +230,9 @@ static void test_merge_equals_one_pass(void **state)
     assert_same(&chunk[0], &one, "as a tree");
 
     for (size_t c = 0; c < NCHUNKS; c++)
-        accum_free(&chunk[c]);
-    accum_free(&seq);
-    accum_free(&one);
+        accum_cleanup(&chunk[c]);
+    accum_cleanup(&seq);
+    accum_cleanup(&one);
 }
 
 /* Merging an accumulator into itself doubles the data; from is left as it was. */
@@ -259,9 +259,9 @@ static void test_merge_self_and_empty(void **state)
     assert_int_equal(accum_merge(&a, &(struct accum){.min = NAN, .max = NAN}), 0);
     assert_same(&a, &b, "empty into");
     assert_int_equal(a.n, 40); /* from unchanged */
-    accum_free(&a);
-    accum_free(&b);
-    accum_free(&empty);
+    accum_cleanup(&a);
+    accum_cleanup(&b);
+    accum_cleanup(&empty);
 }
 
 /* 1e9 + N(0, 1): the variance matches a two-pass computation to 1e-6, one pass or merged,
@@ -288,7 +288,7 @@ static void test_large_offset(void **state)
         assert_int_equal(accum_add(&part, x[i]), 0);
         if ((i + 1) % CHUNK == 0 || i + 1 == N) {
             assert_int_equal(accum_merge(&merged, &part), 0);
-            accum_free(&part);
+            accum_cleanup(&part);
         }
         sum += x[i];
         sumsq += x[i] * x[i];
@@ -304,11 +304,11 @@ static void test_large_offset(void **state)
     assert_rel(m.sd * m.sd, two_pass, 1e-6, "merged variance");
     assert_rel(s.mean, gsl_stats_mean(x, 1, N), 1e-14, "mean");
     assert_false(fabs(naive - two_pass) <= 1e-3 * two_pass); /* the test can tell */
-    accum_free(&one);
-    accum_free(&merged);
+    accum_cleanup(&one);
+    accum_cleanup(&merged);
 }
 
-/* summary_of reads every stride-th value, skips NaNs, counts n, uses t, agrees with the
+/* stats_summary reads every stride-th value, skips NaNs, counts n, uses t, agrees with the
  * accumulator, and leaves NaNs for zero or one value. */
 static void test_summary_of(void **state)
 {
@@ -317,7 +317,7 @@ static void test_summary_of(void **state)
     double x[14] = {4, 1e6, NAN, 1e6, 1, 1e6, 5, 1e6, 2, 1e6, NAN, 1e6, 3, 1e6};
     double scratch[7];
     struct summary s;
-    summary_of(x, 7, 2, scratch, &s);
+    stats_summary(x, 7, 2, scratch, &s);
     double half = T975_DF4 * sqrt(2.5) / sqrt(5.0);
     assert_int_equal(s.n, 5);
     assert_rel(s.mean, 3, 1e-15, "mean");
@@ -342,7 +342,7 @@ static void test_summary_of(void **state)
     }
     gsl_rng_free(r);
     struct summary b;
-    summary_of(y, N, 1, scr, &s);
+    stats_summary(y, N, 1, scr, &s);
     assert_int_equal(accum_summary(&a, &b), 0);
     assert_int_equal(s.n, b.n);
     assert_int_equal(s.n, N - (N - 4 + 12) / 13);
@@ -351,17 +351,17 @@ static void test_summary_of(void **state)
     assert_rel(s.ci_low, b.ci_low, 1e-14, "ci_low vs accum");
     assert_rel(s.ci_high, b.ci_high, 1e-14, "ci_high vs accum");
     assert_true(s.p05 == b.p05 && s.p50 == b.p50 && s.p95 == b.p95);
-    accum_free(&a);
+    accum_cleanup(&a);
 
     double none[3] = {NAN, NAN, NAN};
-    summary_of(none, 3, 1, scratch, &s);
+    stats_summary(none, 3, 1, scratch, &s);
     assert_int_equal(s.n, 0);
     assert_all_nan(&s);
-    summary_of(none, 0, 1, scratch, &s);
+    stats_summary(none, 0, 1, scratch, &s);
     assert_int_equal(s.n, 0);
     assert_all_nan(&s);
     double lone[3] = {NAN, 2.5, NAN};
-    summary_of(lone, 3, 1, scratch, &s);
+    stats_summary(lone, 3, 1, scratch, &s);
     assert_int_equal(s.n, 1);
     assert_true(s.mean == 2.5 && s.p05 == 2.5 && s.p50 == 2.5 && s.p95 == 2.5);
     assert_true(isnan(s.sd) && isnan(s.ci_low) && isnan(s.ci_high));
@@ -401,7 +401,7 @@ static void test_histogram(void **state)
     assert_null(accum_histogram(&a, 5, NAN, 1));
     assert_null(accum_histogram(&a, 5, 0, INFINITY));
     assert_null(accum_histogram(&a, 5, -1e308, 1e308));
-    accum_free(&a);
+    accum_cleanup(&a);
 }
 
 int main(void)

@@ -10,7 +10,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "switchsim/stream.h"
+#include "stream.h"
 
 static const uint64_t seeds[] = {0, 1, 20150202, UINT64_MAX};
 #define NSEEDS (sizeof seeds / sizeof seeds[0])

@@ -6,9 +6,10 @@
 #include <stdio.h>
 
 #include "switchsim/error.h"
-#include "switchsim/households.h"
 #include "switchsim/metric.h"
 #include "switchsim/scenario.h"
+
+struct household_model;
 
 /* One bid of one replication, for bids.csv. */
 struct bid_record {
@@ -37,9 +38,9 @@ struct replication {
 /* Prepared once per scenario, shared read-only by every replication. */
 struct model_setup {
     const struct scenario *sc;
-    struct household_model households;
-    double horizon;      /* no counted event happens after it */
-    double *profile_cdf; /* n_profile + 1 cumulative registration weights */
+    struct household_model *households; /* owned */
+    double horizon;                     /* no counted event happens after it */
+    double *profile_cdf;                /* n_profile + 1 cumulative registration weights */
     int best_row[PAY_COUNT];
 };
 
@@ -52,8 +53,8 @@ int model_totals_init(struct model_totals *t, const struct model_setup *setup);
 void model_totals_add(struct model_totals *into, const struct model_totals *from);
 void model_totals_cleanup(struct model_totals *t);
 
-int replication_init(struct replication *rep, const struct model_setup *setup);
-void replication_cleanup(struct replication *rep);
+int model_replication_init(struct replication *rep, const struct model_setup *setup);
+void model_replication_cleanup(struct replication *rep);
 
 /* Runs replication `index` with seed `seed`: fills *out (its metrics are overwritten, its
  * bids replaced), adds daily counts and savings into *totals, and writes the event log as

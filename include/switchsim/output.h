@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "switchsim/error.h"
+
 /* Writes x with `dec` decimals and thousands separators into buf ("12,346" for 12345.6 and
  * dec 0; "n/a" for NaN, "infinity" and "-infinity") and returns buf. */
 char *output_number(char *buf, size_t size, double x, int dec);
@@ -27,5 +29,14 @@ void output_csv_number(FILE *f, double x);
 /* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote or line
  * end. */
 void output_csv_text(FILE *f, const char *s);
+
+/* Writes file names[k] in dir by calling write(f, k, ctx), for k = 0..n-1: each to a
+ * temporary name first, all renamed only once every one is complete, so a failure while
+ * writing leaves no partial results (a rename failing midway, which is rare, leaves the
+ * files renamed before it and no temporary file). Creates dir (and its parents) if missing.
+ * Returns 0, or -1 with *err filled. */
+typedef void (*output_writer)(FILE *f, size_t k, const void *ctx);
+int output_write_files(const char *dir, size_t n, const char *const *names, output_writer write,
+                       const void *ctx, struct error *err);
 
 #endif

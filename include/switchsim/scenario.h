@@ -15,8 +15,9 @@
 /* Payment methods; each is a separate lot in the auction. */
 enum payment { PAY_DIRECT_DEBIT, PAY_STANDARD_CREDIT, PAY_PREPAYMENT, PAY_COUNT };
 
-/* Their names in tables and result files, NULL-terminated. */
-extern const char *const payment_names[PAY_COUNT + 1];
+/* The name of payment method p in tables and result files ("direct_debit", ...); "?" when
+ * p is out of range. */
+const char *scenario_payment_name(enum payment p);
 
 enum auction_rule { RULE_FIRST_PRICE, RULE_SECOND_PRICE };
 enum bid_strategy { STRATEGY_MARKUP, STRATEGY_EQUILIBRIUM };

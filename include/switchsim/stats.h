@@ -28,7 +28,7 @@ struct accum {
  * mean +- t(0.975, n-1) * sd / sqrt(n) with t from GSL; quantiles are GSL's interpolated
  * quantiles of the sorted values. scratch must hold n doubles. With no value every field
  * but n is NaN; with one value sd and the CI are NaN. Never allocates, cannot fail. */
-void summary_of(const double *x, size_t n, size_t stride, double *scratch, struct summary *out);
+void stats_summary(const double *x, size_t n, size_t stride, double *scratch, struct summary *out);
 
 /* Makes acc empty. It owns no memory until the first accum_add or accum_merge. */
 void accum_init(struct accum *acc);
@@ -43,7 +43,7 @@ int accum_add(struct accum *acc, double x);
  * unaltered. */
 int accum_merge(struct accum *into, const struct accum *from);
 
-/* Fills out as summary_of would for the same values: mean, sd (n - 1 denominator),
+/* Fills out as stats_summary would for the same values: mean, sd (n - 1 denominator),
  * mean +- t(0.975, n-1) * sd / sqrt(n), and GSL's quantiles of the sorted values at 0.05,
  * 0.5, 0.95. Returns 0, or -1 when the sorted copy could not be allocated, in which case
  * every field is still filled but the quantiles are NaN. */
@@ -60,6 +60,6 @@ double accum_halfwidth(const struct accum *acc);
 gsl_histogram *accum_histogram(const struct accum *acc, size_t bins, double lo, double hi);
 
 /* Releases the kept values and leaves acc empty, as after accum_init. NULL is a no-op. */
-void accum_free(struct accum *acc);
+void accum_cleanup(struct accum *acc);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "switchsim/error.h"
+#include "switchsim/settings.h"
 
 #define SWEEP_MAX_KEYS 8
 #define SWEEP_MAX_POINTS 100000
@@ -12,6 +13,7 @@
 /* One varied key and its values, as text ready for --set. */
 struct sweep_axis {
     char key[96];
+    char *spec; /* the --vary spec as given */
     char **values;
     size_t n;
 };
@@ -33,6 +35,27 @@ void sweep_setting(const struct sweep *sw, size_t p, size_t a, char *buf, size_t
 /* The value text of axis a at point p. */
 const char *sweep_value(const struct sweep *sw, size_t p, size_t a);
 
-void sweep_free(struct sweep *sw);
+/* Frees the axes and leaves sw empty (zeroed). */
+void sweep_cleanup(struct sweep *sw);
+
+/* What a sweep did, for printing. */
+struct sweep_result {
+    char name[SCENARIO_NAME_MAX]; /* the scenario's */
+    char dir[1100];               /* where sweep.csv is, or the finished points are kept */
+    size_t n_points, done;        /* points in the grid, and done (kept when interrupted) */
+    int replications;             /* per point (the cap, with a precision target) */
+};
+
+/* Runs scenario `path` at every point of the grid sw with settings s (the point's values
+ * applied after s->sets), points side by side on s->jobs threads, every point with the same
+ * seed, and writes sweep.csv (the varied keys, then mean and 95% CI bounds of each headline
+ * metric over all rounds) and the base scenario.ini into s->out_dir or
+ * results/<name>-sweep/. Every point's scenario is checked before any runs (a bad value is
+ * blamed on its --vary). Finished points are kept in DIR/.points, so when s->stop
+ * interrupts it (ERROR_INTERRUPTED, out->done saying how many are kept) the same call with
+ * s->resume finishes the rest; a resume with other settings is ERROR_INPUT. Returns 0, or
+ * -1 with *err filled; *out is filled as far as it got. */
+int sweep_run(const char *path, const struct sweep *sw, const struct settings *s,
+              struct sweep_result *out, struct error *err);
 
 #endif

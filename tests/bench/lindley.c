@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "switchsim/stream.h"
+#include "stream.h"
 
 #define LAMBDA 0.9
 #define MU 1.0

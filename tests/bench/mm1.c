@@ -7,8 +7,8 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "switchsim/calendar.h"
-#include "switchsim/stream.h"
+#include "calendar.h"
+#include "stream.h"
 
 #define LAMBDA 0.9
 #define MU 1.0

@@ -8,7 +8,7 @@
 
 /* Annual cost in £ of `t` for a household using elec_kwh and gas_kwh a year; gas parts
  * count only when dual is true. */
-double tariff_annual_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual);
+double market_tariff_cost(const struct tariff *t, double elec_kwh, double gas_kwh, bool dual);
 
 /* The market row index of the cheapest tariff for the scenario's reference household among
  * rows of `payment`, or -1 when the market has none for that payment method. */
@@ -17,8 +17,5 @@ int market_best_row(const struct scenario *sc, enum payment payment);
 /* Annual cost in £ for the reference household of market row `row` in a round whose
  * market index is `index`. */
 double market_reference_cost(const struct scenario *sc, int row, double index);
-
-/* The name of payment method p, "?" when out of range. */
-const char *payment_name(enum payment p);
 
 #endif

@@ -1,0 +1,33 @@
+/* settings.c - what a command is told besides its scenario: overrides, seed, threads, stop. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "switchsim/settings.h"
+
+struct scenario *settings_load(const char *path, const struct settings *s, const char *const *extra,
+                               size_t n_extra, struct error *err)
+{
+    size_t n = s->n_sets + n_extra;
+    const char **sets = calloc(n + 3, sizeof *sets);
+    char seed[64], reps[64];
+    if (!sets) {
+        error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        return NULL;
+    }
+    for (size_t k = 0; k < s->n_sets; k++)
+        sets[k] = s->sets[k];
+    for (size_t k = 0; k < n_extra; k++)
+        sets[s->n_sets + k] = extra[k];
+    if (s->has_seed) {
+        snprintf(seed, sizeof seed, "scenario.seed=%" PRIu64, s->seed);
+        sets[n++] = seed;
+    }
+    if (s->replications > 0) {
+        snprintf(reps, sizeof reps, "scenario.replications=%d", s->replications);
+        sets[n++] = reps;
+    }
+    struct scenario *sc = scenario_load(path, sets, n, err);
+    free(sets);
+    return sc;
+}
