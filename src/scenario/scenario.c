@@ -1,0 +1,275 @@
+/* scenario.c - reading, validating and writing scenarios: one key table drives it all. The
+ * loader's parts live beside it: keys.c (the key table), values.c (parsing values), ini.c
+ * (the INI file and --set), tables.c (the CSV tables); they share scenario_int.h. */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scenario_int.h"
+#include "text.h"
+
+/* ---------------------------------------------------------------------------------------
+ * Rules that involve more than one key. */
+
+static int scalar_checks(struct load *ld)
+{
+    const struct scenario *sc = ld->sc;
+    for (size_t k = 0; k < scenario_n_keys; k++)
+        if (!scenario_keys[k].def && !ld->key_line[k] && !ld->key_set[k])
+            return scenario_key_error(ld, (int)k, "missing required key (add it under [%s])",
+                                      scenario_keys[k].section);
+
+    int dd = KEY(households, direct_debit_share), scr = KEY(households, standard_credit_share),
+        pp = KEY(households, prepayment_share);
+    double sum = sc->households.direct_debit_share + sc->households.standard_credit_share +
+                 sc->households.prepayment_share;
+    if (fabs(sum - 1) > SHARE_TOLERANCE)
+        return scenario_key_error(ld, scenario_blame(ld, scenario_blame(ld, dd, scr), pp),
+                                  "payment shares must sum to 1: direct_debit %g + standard_credit "
+                                  "%g + prepayment %g = %.10g",
+                                  sc->households.direct_debit_share,
+                                  sc->households.standard_credit_share,
+                                  sc->households.prepayment_share, sum);
+
+    int lo = KEY(paper, postal_delay_min), hi = KEY(paper, postal_delay_max);
+    if (sc->paper.postal_delay_min > sc->paper.postal_delay_max)
+        return scenario_key_error(ld, scenario_blame(ld, lo, hi),
+                                  "paper.postal_delay_min (%g) is greater than "
+                                  "paper.postal_delay_max (%g)",
+                                  sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+
+    if (sc->paper.clerks == 0 && sc->registration.paper_share > 0)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(paper, clerks), KEY(registration, paper_share)),
+            "paper.clerks must be at least 1 when registration.paper_share "
+            "is above 0");
+
+    if (sc->households.elec_p90_kwh < sc->households.elec_median_kwh)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(households, elec_median_kwh), KEY(households, elec_p90_kwh)),
+            "households.elec_p90_kwh (%g) is below households.elec_median_kwh "
+            "(%g)",
+            sc->households.elec_p90_kwh, sc->households.elec_median_kwh);
+    if (sc->households.gas_p90_kwh < sc->households.gas_median_kwh)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(households, gas_median_kwh), KEY(households, gas_p90_kwh)),
+            "households.gas_p90_kwh (%g) is below households.gas_median_kwh "
+            "(%g)",
+            sc->households.gas_p90_kwh, sc->households.gas_median_kwh);
+
+    if (sc->auction.day < sc->registration.window_days)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(auction, day), KEY(registration, window_days)),
+            "auction.day (%g) is before the registration window closes "
+            "(registration.window_days = %g)",
+            sc->auction.day, sc->registration.window_days);
+
+    if (sc->scenario.rounds > 1 && sc->auction.day > sc->scenario.interval_days)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(auction, day), KEY(scenario, interval_days)),
+            "auction.day (%g) comes after the next round starts "
+            "(scenario.interval_days = %g)",
+            sc->auction.day, sc->scenario.interval_days);
+
+    int n = sc->offers.n_reminders;
+    if (n > 0 && sc->offers.reminder_days[n - 1] > sc->offers.window_days)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(offers, reminder_days), KEY(offers, window_days)),
+            "reminder on day %g comes after the acceptance window "
+            "(offers.window_days = %g)",
+            sc->offers.reminder_days[n - 1], sc->offers.window_days);
+
+    double fp = sc->decisions.fixed_probability;
+    if (fp < 0 && fp != -1)
+        return scenario_key_error(
+            ld, KEY(decisions, fixed_probability),
+            "must be -1 (use the logistic curve) or a probability 0..1, got %g", fp);
+
+    int bin = KEY(output, savings_bin), max = KEY(output, savings_max);
+    if (sc->output.savings_max < sc->output.savings_bin)
+        return scenario_key_error(ld, scenario_blame(ld, bin, max),
+                                  "output.savings_max (%g) is smaller than one bin "
+                                  "(output.savings_bin = %g)",
+                                  sc->output.savings_max, sc->output.savings_bin);
+    if (sc->output.savings_max / sc->output.savings_bin > 1e6)
+        return scenario_key_error(ld, scenario_blame(ld, bin, max),
+                                  "more than a million histogram bins");
+    return 0;
+}
+
+/* Makes every non-empty relative path absolute, against the scenario's directory. */
+static int paths_resolve(struct load *ld)
+{
+    for (size_t k = 0; k < scenario_n_keys; k++) {
+        if (scenario_keys[k].spec.type != V_PATH)
+            continue;
+        char *p = (char *)ld->sc + scenario_keys[k].spec.offset;
+        if (p[0] == '\0' || p[0] == '/')
+            continue;
+        char joined[2 * SCENARIO_PATH_MAX + 2];
+        snprintf(joined, sizeof joined, "%s/%s", ld->realdir, p);
+        if (strlen(joined) >= scenario_keys[k].spec.size)
+            return scenario_key_error(ld, (int)k,
+                                      "path is too long once resolved (%zu bytes; at most %zu)",
+                                      strlen(joined), scenario_keys[k].spec.size - 1);
+        memset(p, 0, scenario_keys[k].spec.size);
+        memcpy(p, joined, strlen(joined));
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Public functions. */
+
+static int defaults_fill(struct scenario *sc, struct error *err)
+{
+    for (size_t k = 0; k < scenario_n_keys; k++) {
+        char why[256];
+        if (scenario_keys[k].def &&
+            scenario_value_parse(&scenario_keys[k].spec, scenario_keys[k].def, sc, why,
+                                 sizeof why) < 0)
+            return error_set(err, ERROR_SYSTEM, "", 0, scenario_keys[k].full,
+                             "bad built-in default: %s", why);
+    }
+    return 0;
+}
+
+static int dir_resolve(struct load *ld)
+{
+    char dir[SCENARIO_PATH_MAX];
+    const char *slash = strrchr(ld->path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == ld->path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - ld->path), ld->path);
+    char *real = realpath(dir, NULL);
+    if (!real) {
+        char why[128];
+        text_errno(errno, why, sizeof why);
+        return error_set(ld->err, ERROR_INPUT, ld->path, 0, "", "cannot resolve its directory: %s",
+                         why);
+    }
+    int rc = 0;
+    if (strlen(real) >= sizeof ld->realdir)
+        rc = error_set(ld->err, ERROR_INPUT, ld->path, 0, "", "directory path is too long");
+    else
+        snprintf(ld->realdir, sizeof ld->realdir, "%s", strcmp(real, "/") == 0 ? "" : real);
+    free(real);
+    return rc;
+}
+
+struct scenario *scenario_load(const char *path, const char *const *sets, size_t n_sets,
+                               struct error *err)
+{
+    struct scenario *sc = calloc(1, sizeof *sc);
+    struct load *ld = sc ? scenario_load_create(sc, err) : NULL;
+    if (!ld) {
+        free(sc);
+        scenario_oom(err);
+        return NULL;
+    }
+    ld->path = path;
+    ld->sets = sets;
+    int rc = 0;
+    if (strlen(path) >= sizeof sc->path)
+        rc = error_set(err, ERROR_INPUT, path, 0, "", "path is too long");
+    else
+        snprintf(sc->path, sizeof sc->path, "%s", path);
+    if (rc == 0)
+        rc = defaults_fill(sc, err);
+    if (rc == 0)
+        rc = scenario_ini_load(ld);
+    for (size_t i = 0; i < n_sets && rc == 0; i++)
+        rc = scenario_set_apply(ld, i);
+    if (rc == 0)
+        rc = scalar_checks(ld);
+    if (rc == 0)
+        rc = dir_resolve(ld);
+    if (rc == 0)
+        rc = paths_resolve(ld);
+    if (rc == 0)
+        rc = scenario_tables_load(ld);
+    scenario_load_destroy(ld);
+    if (rc != 0) {
+        scenario_destroy(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+const char *scenario_payment_name(enum payment p)
+{
+    return (unsigned)p < PAY_COUNT ? scenario_payment_names[p] : "?";
+}
+
+void scenario_destroy(struct scenario *sc)
+{
+    if (!sc)
+        return;
+    free(sc->market);
+    free(sc->suppliers);
+    free(sc->round_rows);
+    free(sc->profile);
+    free(sc);
+}
+
+int scenario_write(const struct scenario *sc, FILE *out)
+{
+    int bad = fprintf(out,
+                      "; %s - switchsim scenario, fully resolved (every key, defaults "
+                      "filled in)\n",
+                      sc->scenario.name) < 0;
+    for (size_t k = 0; k < scenario_n_keys && !bad; k++) {
+        if (k == 0 || strcmp(scenario_keys[k].section, scenario_keys[k - 1].section) != 0)
+            bad |= fprintf(out, "\n[%s]\n", scenario_keys[k].section) < 0;
+        char value[2 * SCENARIO_PATH_MAX];
+        scenario_value_format(&scenario_keys[k].spec, sc, value, sizeof value);
+        bad |= fprintf(out, "; %s [%s; default: %s]\n%s = %s\n", scenario_keys[k].doc,
+                       scenario_keys[k].type_text,
+                       scenario_keys[k].def
+                           ? (scenario_keys[k].def[0] ? scenario_keys[k].def : "empty")
+                           : "required",
+                       scenario_keys[k].name, value) < 0;
+    }
+    return bad || ferror(out) ? -1 : 0;
+}
+
+size_t scenario_key_count(void)
+{
+    return scenario_n_keys;
+}
+
+int scenario_key_at(size_t i, struct scenario_key_info *info)
+{
+    if (i >= scenario_n_keys)
+        return -1;
+    info->name = scenario_keys[i].full;
+    info->type = scenario_keys[i].type_text;
+    info->default_text = scenario_keys[i].def;
+    info->doc = scenario_keys[i].doc;
+    return 0;
+}
+
+int scenario_value_text(const struct scenario *sc, const char *key, char *buf, size_t size)
+{
+    int k = scenario_key_find(key);
+    if (k < 0 || size == 0)
+        return -1;
+    char value[2 * SCENARIO_PATH_MAX];
+    scenario_value_format(&scenario_keys[k].spec, sc, value, sizeof value);
+    if (strlen(value) >= size)
+        return -1;
+    memcpy(buf, value, strlen(value) + 1);
+    return 0;
+}
