@@ -9,6 +9,7 @@
 
 #include "auction.h"
 #include "calendar.h"
+#include "eventline.h"
 #include "households.h"
 #include "market.h"
 #include "switchsim/model.h"
@@ -43,23 +44,9 @@ enum event_kind {
     EV_LINE, /* the head of a line comes due; subject: line */
 };
 
-/* Events that come due in the order they are added (after a fixed delay: cooling off,
- * transfer), or that arrive as one batch sorted once (the acceptances an auction's offers
- * bring), wait in a line instead of the calendar; the calendar holds one event per line, for
- * its head. That keeps the heap small, and fast, in campaigns of millions, and an item costs
- * 16 bytes against the calendar's 28. Events come out in the same order either way. */
+/* Events after a fixed delay (cooling off, transfer), and the acceptances an auction's
+ * offers bring (one batch, sorted once), wait in event lines, not the heap (eventline.h). */
 enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
-
-struct line_item {
-    double time;
-    uint32_t hh;
-};
-
-struct line {
-    struct line_item *items; /* due items are items[head..len), in time order */
-    size_t head, len, cap;
-    calendar_handle armed; /* the calendar event for the head; 0 when none */
-};
 
 static const enum event_kind line_kind[LINE_COUNT] = {EV_ACCEPT, EV_COOLED, EV_TRANSFERRED};
 
@@ -102,7 +89,7 @@ struct model {
     int busy;
     uint64_t paper_pending; /* forms in the post or the queue */
 
-    struct line lines[LINE_COUNT];
+    struct eventline lines[LINE_COUNT];
 
     int next_auction;           /* round whose auction comes next; rounds when all are done */
     uint64_t started, finished; /* registrations begun and ended in a final state */
@@ -161,73 +148,9 @@ static void *grow_array(void *items, size_t *cap, size_t size, size_t first)
     return p;
 }
 
-static int line_arm(struct model *m, enum line_id id)
-{
-    struct line *l = &m->lines[id];
-    assert(!l->armed && l->head < l->len);
-    return calendar_schedule(m->cal, l->items[l->head].time, EV_LINE, id, &l->armed);
-}
-
-/* Adds household i, due at t, to line id. A fixed-delay line must get items in time order;
- * the accept line takes any order while it is being filled (see line_sort). */
 static int line_push(struct model *m, enum line_id id, double t, uint32_t i, bool arm)
 {
-    struct line *l = &m->lines[id];
-    if (l->len == l->cap) {
-        if (l->head > 0) { /* reuse the room of items already out */
-            memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
-            l->len -= l->head;
-            l->head = 0;
-        } else {
-            struct line_item *items = grow_array(l->items, &l->cap, sizeof *items, 1024);
-            if (!items)
-                return -1;
-            l->items = items;
-        }
-    }
-    assert(!arm || l->len == l->head || l->items[l->len - 1].time <= t);
-    l->items[l->len++] = (struct line_item){t, i};
-    return arm && !l->armed ? line_arm(m, id) : 0;
-}
-
-static int line_item_order(const void *pa, const void *pb)
-{
-    const struct line_item *a = pa, *b = pb;
-    if (a->time != b->time)
-        return a->time < b->time ? -1 : 1;
-    return (a->hh > b->hh) - (a->hh < b->hh);
-}
-
-/* Puts line id in time order again after unordered pushes, and arms it for its new head. */
-static int line_sort(struct model *m, enum line_id id)
-{
-    struct line *l = &m->lines[id];
-    if (l->armed) {
-        calendar_cancel(m->cal, l->armed);
-        l->armed = 0;
-    }
-    qsort(l->items + l->head, l->len - l->head, sizeof *l->items, line_item_order);
-    return l->head < l->len ? line_arm(m, id) : 0;
-}
-
-/* Takes the head of line id, which has come due, and arms the line for the next. */
-static int line_pop(struct model *m, enum line_id id, struct line_item *out)
-{
-    struct line *l = &m->lines[id];
-    l->armed = 0;
-    *out = l->items[l->head++];
-    if (l->head == l->len) {
-        l->head = l->len = 0;
-        return 0;
-    }
-    if (l->head >= 4096 && 2 * l->head >= l->len) {
-        /* Move the waiting items to the front once half the room is spent, so a line
-         * touches memory in proportion to what waits in it, not to all it ever held. */
-        memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
-        l->len -= l->head;
-        l->head = 0;
-    }
-    return line_arm(m, id);
+    return eventline_push(&m->lines[id], m->cal, t, i, arm);
 }
 
 /* Ends a registration; a household that did not switch may register again next round. */
@@ -570,7 +493,7 @@ static int on_auction(struct model *m, int round, double t)
         if (make_offer(m, (uint32_t)i, round, t))
             return -1;
     }
-    if (line_sort(m, LINE_ACCEPT))
+    if (eventline_sort(&m->lines[LINE_ACCEPT], m->cal))
         return -1;
     if (round + 1 < m->sc->scenario.rounds)
         return schedule(m, (round + 1) * m->sc->scenario.interval_days, EV_ROUND_START,
@@ -649,10 +572,10 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     case EV_COOLED: return on_cooled(m, s, t);
     case EV_TRANSFERRED: return on_transferred(m, s, t);
     case EV_LINE: {
-        struct line_item item;
-        if (line_pop(m, (enum line_id)s, &item))
+        struct eventline_item item;
+        if (eventline_pop(&m->lines[s], m->cal, &item))
             return -1;
-        struct calendar_event due = {item.time, line_kind[s], item.hh};
+        struct calendar_event due = {item.time, line_kind[s], item.subject};
         return dispatch(m, &due);
     }
     }
@@ -681,7 +604,7 @@ static void model_free(struct model *m)
     free(m->hh);
     free(m->queue);
     for (int k = 0; k < LINE_COUNT; k++)
-        free(m->lines[k].items);
+        eventline_cleanup(&m->lines[k]);
 }
 
 int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
@@ -693,6 +616,8 @@ int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
     memset(out->metrics, 0, (size_t)sc->scenario.rounds * M_COUNT * sizeof *out->metrics);
     out->n_bids = 0;
     int rc = -1;
+    for (int k = 0; k < LINE_COUNT; k++)
+        eventline_init(&m.lines[k], EV_LINE, (uint32_t)k);
     m.cal = calendar_create(1024);
     if (!m.cal)
         goto done;
