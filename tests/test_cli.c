@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 extern char **environ;
 
 static char tmp[64];
@@ -47,43 +49,14 @@ static int sim(const char *first, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
-}
-
 static bool starts_with(const char *s, const char *prefix)
 {
     return !strncmp(s, prefix, strlen(prefix));
 }
 
-static char *in_tmp(const char *name)
+static const char *in_tmp(const char *name)
 {
-    static char path[4][160];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", tmp, name);
-    return path[k];
-}
-
-static void assert_same_file(const char *a, const char *b)
-{
-    char *x = slurp(a), *y = slurp(b);
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_string_equal(x, y);
-    free(x);
-    free(y);
+    return testutil_path(tmp, name);
 }
 
 #define BASE "tests/data/model/base.ini"
@@ -92,7 +65,7 @@ static void assert_same_file(const char *a, const char *b)
 static void test_run_is_reproducible(void **state)
 {
     (void)state;
-    char *a = in_tmp("a"), *b = in_tmp("b"), *c = in_tmp("c");
+    const char *a = in_tmp("a"), *b = in_tmp("b"), *c = in_tmp("c");
     assert_int_equal(sim("run", BASE, "-s", "7", "-r", "6", "-j", "1", "-q", "-o", a, NULL), 0);
     assert_int_equal(sim("run", BASE, "-s", "7", "-r", "6", "-j", "3", "-q", "-o", b, NULL), 0);
     char resolved[200];
@@ -105,9 +78,9 @@ static void test_run_is_reproducible(void **state)
         snprintf(pa, sizeof pa, "%s/%s", a, files[k]);
         snprintf(pb, sizeof pb, "%s/%s", b, files[k]);
         snprintf(pc, sizeof pc, "%s/%s", c, files[k]);
-        assert_same_file(pa, pb);
+        testutil_assert_same_file(pa, pb);
         if (strcmp(files[k], "scenario.ini"))
-            assert_same_file(pa, pc);
+            testutil_assert_same_file(pa, pc);
     }
 }
 
@@ -131,7 +104,7 @@ static void test_bad_usage(void **state)
         int rc = c[3] == NULL   ? sim(c[0], c[1], c[2], out, NULL)
                  : c[4] == NULL ? sim(c[0], c[1], c[2], c[3], out, NULL)
                                 : sim(c[0], c[1], c[2], c[3], c[4], out, NULL);
-        char *err = slurp(in_tmp("stderr"));
+        char *err = testutil_read(in_tmp("stderr"));
         print_message("%s %s: %d %s", c[0], c[2], rc, err);
         assert_int_equal(rc, 2);
         assert_true(!strncmp(err, "switchsim: ", 11));
@@ -149,13 +122,13 @@ static void test_precision_and_compare(void **state)
     (void)state;
     assert_int_equal(
         sim("run", BASE, "-r", "200", "--precision", "switched=4", "-o", in_tmp("p"), NULL), 0);
-    char *out = slurp(in_tmp("stdout"));
+    char *out = testutil_read(in_tmp("stdout"));
     assert_non_null(strstr(out, "precision: switched 95% CI half-width"));
     assert_non_null(strstr(out, "(target met)"));
     free(out);
-    char *other = in_tmp("other.ini");
+    const char *other = in_tmp("other.ini");
     FILE *f = fopen(other, "w");
-    char *base = slurp(BASE);
+    char *base = testutil_read(BASE);
     fputs(base, f);
     fputs("\n[offers]\nreminder_days = 3,7,14\n", f);
     fclose(f);
@@ -170,11 +143,11 @@ static void test_precision_and_compare(void **state)
     assert_int_equal(sim("compare", BASE, other, "-r", "20", "--set", market, "--set", suppliers,
                          "-o", in_tmp("cmp"), NULL),
                      0);
-    out = slurp(in_tmp("stdout"));
+    out = testutil_read(in_tmp("stdout"));
     assert_non_null(strstr(out, "switched"));
     assert_non_null(strstr(out, "distinguishable from 0"));
     free(out);
-    char *csv = slurp(in_tmp("cmp/compare.csv"));
+    char *csv = testutil_read(in_tmp("cmp/compare.csv"));
     assert_non_null(csv);
     assert_true(starts_with(csv, "metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,n\n"
                                  "registered,"));
@@ -188,7 +161,7 @@ static void test_sweep(void **state)
     assert_int_equal(sim("sweep", BASE, "--vary", "registration.paper_share=0:0.5:0.25", "--vary",
                          "paper.clerks=1,3", "-r", "4", "-q", "-o", in_tmp("sw"), NULL),
                      0);
-    char *csv = slurp(in_tmp("sw/sweep.csv"));
+    char *csv = testutil_read(in_tmp("sw/sweep.csv"));
     assert_non_null(csv);
     assert_true(starts_with(csv, "registration.paper_share,paper.clerks,registered_mean,"));
     const char *rows[] = {"\n0,1,", "\n0,3,", "\n0.25,1,", "\n0.25,3,", "\n0.5,1,", "\n0.5,3,"};
@@ -206,16 +179,15 @@ static void test_sweep(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/switchsim-cli-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    testutil_temp_dir(tmp, sizeof tmp, "cli");
+    return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp); /* our own mkdtemp path, no user text */
-    return system(cmd) == 0 ? 0 : -1;
+    testutil_remove_tree(tmp);
+    return 0;
 }
 
 int main(void)

@@ -1,4 +1,5 @@
-/* test_experiment.c - paired comparison on common random numbers, and precision targets. */
+/* test_experiment.c - replications on threads, and precision targets that stop where they should.
+ */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,9 +7,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <gsl/gsl_cdf.h>
 
-#include "switchsim/compare.h"
 #include "switchsim/precision.h"
 #include "switchsim/results.h"
 
@@ -36,38 +35,6 @@ static void arm_done(struct arm *a)
     experiment_cleanup(&a->ex);
     model_setup_cleanup(&a->setup);
     scenario_destroy(a->sc);
-}
-
-/* Two scenarios a little apart (a stronger reminder effect): on common random numbers the
- * paired difference's CI is far narrower than that of two independent runs. */
-static void test_paired_ci_is_narrower(void **state)
-{
-    (void)state;
-    const int n = 40;
-    struct arm a, b, indep;
-    arm_run(&a, NULL, 3, n);
-    arm_run(&b, "decisions.reminder_lift=0.7", 3, n);
-    arm_run(&indep, "decisions.reminder_lift=0.7", 4, n);
-    const enum metric metrics[] = {M_SWITCHED, M_SAVING_TOTAL, M_CONVERSION};
-    for (size_t k = 0; k < 3; k++) {
-        struct compare_row paired, unpaired;
-        compare_metric(&a.ex, &b.ex, metrics[k], &paired);
-        compare_metric(&a.ex, &indep.ex, metrics[k], &unpaired);
-        double half_paired = (paired.diff.ci_high - paired.diff.ci_low) / 2;
-        /* independent runs: CI of a difference of two means */
-        double t = gsl_cdf_tdist_Pinv(0.975, 2.0 * n - 2);
-        double half_indep =
-            t * sqrt((unpaired.a.sd * unpaired.a.sd + unpaired.b.sd * unpaired.b.sd) / n);
-        print_message("%s: paired half-width %.4g, independent %.4g (x%.1f); diff %.4g\n",
-                      metric_name(metrics[k]), half_paired, half_indep, half_indep / half_paired,
-                      paired.diff.mean);
-        assert_true(half_indep >= 3 * half_paired);
-        /* the effect is real and the paired CI sees it */
-        assert_true(paired.diff.ci_low > 0);
-    }
-    arm_done(&a);
-    arm_done(&b);
-    arm_done(&indep);
 }
 
 /* Precision stops at the first batch whose half-width meets the target: replications
@@ -119,7 +86,6 @@ static void test_precision_stops_where_it_should(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paired_ci_is_narrower),
         cmocka_unit_test(test_precision_stops_where_it_should),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

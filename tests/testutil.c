@@ -1,0 +1,132 @@
+/* testutil.c - what the tests share: temporary folders, whole files, and text checks. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+char *testutil_read(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    for (size_t got; (got = fread(s + n, 1, cap - 1 - n, f)) > 0;) {
+        n += got;
+        if (n + 1 == cap) {
+            s = realloc(s, cap *= 2);
+            assert_non_null(s);
+        }
+    }
+    fclose(f);
+    s[n] = '\0';
+    return s;
+}
+
+char *testutil_replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    if (!at)
+        fail_msg("no [%s] to replace in:\n%s", from, text);
+    size_t head = (size_t)(at - text), n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    memcpy(out, text, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+void testutil_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+bool testutil_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+const char *testutil_path(const char *dir, const char *name)
+{
+    static char path[4][1200];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
+    return path[k];
+}
+
+void testutil_temp_dir(char *buf, size_t size, const char *tag)
+{
+    snprintf(buf, size, "/tmp/switchsim-%s-XXXXXX", tag);
+    assert_non_null(mkdtemp(buf));
+}
+
+void testutil_remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[1200];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            testutil_remove_tree(path);
+        else
+            unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+void testutil_assert_contains(const char *text, const char *needle)
+{
+    if (!text || !strstr(text, needle))
+        fail_msg("expected to find [%s] in:\n%s", needle, text ? text : "(nothing)");
+}
+
+void testutil_assert_same_file(const char *a, const char *b)
+{
+    char *x = testutil_read(a), *y = testutil_read(b);
+    if (!x || !y)
+        fail_msg("missing %s", x ? b : a);
+    if (strcmp(x, y) != 0)
+        fail_msg("%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
+static void stop_after(void *ctx, const struct progress *p)
+{
+    struct testutil_stopper *st = ctx;
+    if ((!st->label || (p->label && !strcmp(p->label, st->label))) &&
+        (!st->unit || !strcmp(p->unit, st->unit)) && p->done >= st->after)
+        st->flag = 1;
+}
+
+void testutil_stop_after(struct settings *s, struct testutil_stopper *st)
+{
+    st->flag = 0;
+    s->progress = stop_after;
+    s->progress_ctx = st;
+    s->stop = &st->flag;
+}

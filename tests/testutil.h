@@ -1,0 +1,52 @@
+/* testutil.h - what the tests share: temporary folders, whole files, and text checks. */
+#ifndef SWITCHSIM_TESTUTIL_H
+#define SWITCHSIM_TESTUTIL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "switchsim/settings.h"
+
+/* The whole file as a NUL-terminated string (the caller frees it), or NULL when it cannot be
+ * read. */
+char *testutil_read(const char *path);
+
+/* A copy of text (the caller frees it) with the first `from` replaced by `to`; fails the
+ * test when text holds no `from`. */
+char *testutil_replace(const char *text, const char *from, const char *to);
+
+/* Writes text to path, failing the test when it cannot. */
+void testutil_write(const char *path, const char *text);
+
+/* Whether path exists (any kind of file). */
+bool testutil_exists(const char *path);
+
+/* dir/name in one of four rotating static buffers: valid for the next three calls (so dir
+ * must not be an earlier result still in use). */
+const char *testutil_path(const char *dir, const char *name);
+
+/* Makes a fresh folder /tmp/switchsim-TAG-XXXXXX into buf. */
+void testutil_temp_dir(char *buf, size_t size, const char *tag);
+
+/* Removes a folder the test made, with everything in it (no link is followed). */
+void testutil_remove_tree(const char *dir);
+
+/* Fails the test, showing both, unless needle is in text. */
+void testutil_assert_contains(const char *text, const char *needle);
+
+/* Fails the test unless the two files exist and hold the same bytes. */
+void testutil_assert_same_file(const char *a, const char *b);
+
+/* Settings that stop a command after `after` replications (or points) of the experiment
+ * labelled `label` (any label when NULL) have finished: the stop flag is raised from the
+ * progress callback, so with one job exactly that many finish. No sleep, no timing. */
+struct testutil_stopper {
+    volatile sig_atomic_t flag;
+    long after;
+    const char *label;
+    const char *unit; /* "replications" or "points"; NULL = either */
+};
+void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
+
+#endif
