@@ -19,7 +19,7 @@
 
 extern char **environ;
 
-static char tmp[64];
+#define tmp testutil_tmp
 
 /* Runs switchsim with args (NULL-terminated), stdout and stderr into files in tmp;
  * returns the exit status. */
@@ -34,7 +34,7 @@ static int sim(const char *first, ...)
         argv[argc++] = (char *)a;
     va_end(ap);
     argv[argc] = NULL;
-    char out[128], err[128];
+    char out[200], err[200];
     snprintf(out, sizeof out, "%s/stdout", tmp);
     snprintf(err, sizeof err, "%s/stderr", tmp);
     posix_spawn_file_actions_t fa;
@@ -154,7 +154,7 @@ static void test_precision_and_compare(void **state)
     free(csv);
 }
 
-/* A sweep's grid: every point once, in order, with the varied keys first. */
+/* sweep from the command line: --vary options reach the grid. */
 static void test_sweep(void **state)
 {
     (void)state;
@@ -164,30 +164,10 @@ static void test_sweep(void **state)
     char *csv = testutil_read(in_tmp("sw/sweep.csv"));
     assert_non_null(csv);
     assert_true(starts_with(csv, "registration.paper_share,paper.clerks,registered_mean,"));
-    const char *rows[] = {"\n0,1,", "\n0,3,", "\n0.25,1,", "\n0.25,3,", "\n0.5,1,", "\n0.5,3,"};
-    const char *at = csv;
-    for (size_t k = 0; k < 6; k++) {
-        at = strstr(at, rows[k]);
-        assert_non_null(at);
-    }
-    free(csv);
+    free(csv); /* the grid itself is test_sweep's */
     /* the points' working folder is gone once the sweep is complete */
     struct stat st;
     assert_int_not_equal(stat(in_tmp("sw/.points"), &st), 0);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    testutil_temp_dir(tmp, sizeof tmp, "cli");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testutil_remove_tree(tmp);
-    return 0;
 }
 
 int main(void)
@@ -198,5 +178,5 @@ int main(void)
         cmocka_unit_test(test_precision_and_compare),
         cmocka_unit_test(test_sweep),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

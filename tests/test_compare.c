@@ -17,63 +17,7 @@
 
 #define BASE "tests/data/model/base.ini"
 
-static char tmp[128];
-
-struct arm {
-    struct scenario *sc;
-    struct model_setup setup;
-    struct experiment ex;
-};
-
-static void arm_run(struct arm *a, const char *set, uint64_t seed, int reps)
-{
-    struct error err = {0};
-    const char *sets[] = {set};
-    a->sc = scenario_load(BASE, sets, set ? 1 : 0, &err);
-    assert_non_null(a->sc);
-    assert_int_equal(model_setup_init(&a->setup, a->sc, &err), 0);
-    struct experiment_options opts = {.jobs = 2};
-    assert_int_equal(experiment_run(&a->setup, seed, reps, &opts, &a->ex, &err), 0);
-}
-
-static void arm_done(struct arm *a)
-{
-    experiment_cleanup(&a->ex);
-    model_setup_cleanup(&a->setup);
-    scenario_destroy(a->sc);
-}
-
-/* Two scenarios a little apart (a stronger reminder effect): on common random numbers the
- * paired difference's CI is far narrower than that of two independent runs. */
-static void test_paired_ci_is_narrower(void **state)
-{
-    (void)state;
-    const int n = 40;
-    struct arm a, b, indep;
-    arm_run(&a, NULL, 3, n);
-    arm_run(&b, "decisions.reminder_lift=0.7", 3, n);
-    arm_run(&indep, "decisions.reminder_lift=0.7", 4, n);
-    const enum metric metrics[] = {M_SWITCHED, M_SAVING_TOTAL, M_CONVERSION};
-    for (size_t k = 0; k < 3; k++) {
-        struct compare_row paired, unpaired;
-        compare_metric(&a.ex, &b.ex, metrics[k], &paired);
-        compare_metric(&a.ex, &indep.ex, metrics[k], &unpaired);
-        double half_paired = (paired.diff.ci_high - paired.diff.ci_low) / 2;
-        /* independent runs: CI of a difference of two means */
-        double t = gsl_cdf_tdist_Pinv(0.975, 2.0 * n - 2);
-        double half_indep =
-            t * sqrt((unpaired.a.sd * unpaired.a.sd + unpaired.b.sd * unpaired.b.sd) / n);
-        print_message("%s: paired half-width %.4g, independent %.4g (x%.1f); diff %.4g\n",
-                      metric_name(metrics[k]), half_paired, half_indep, half_indep / half_paired,
-                      paired.diff.mean);
-        assert_true(half_indep >= 3 * half_paired);
-        /* the effect is real and the paired CI sees it */
-        assert_true(paired.diff.ci_low > 0);
-    }
-    arm_done(&a);
-    arm_done(&b);
-    arm_done(&indep);
-}
+#define tmp testutil_tmp
 
 /* B is a copy of A (named model-test-b, with `change` made) beside the test data, its
  * tables named by absolute path. */
@@ -92,6 +36,44 @@ static const char *write_b(const char *from, const char *to)
     testutil_write(path, e);
     free(a), free(b), free(c), free(d), free(e), free(cwd);
     return path;
+}
+
+/* Two scenarios a little apart (a stronger reminder effect): on common random numbers the
+ * paired difference's CI is far narrower than that of two independent runs (B with another
+ * seed), and it sees the effect. */
+static void test_paired_ci_is_narrower(void **state)
+{
+    (void)state;
+    const int n = 40;
+    const char *b = write_b("[auction]", "[decisions]\nreminder_lift = 0.7\n[auction]");
+    char one[200], two[200];
+    snprintf(one, sizeof one, "%s/paired", tmp);
+    snprintf(two, sizeof two, "%s/other-seed", tmp);
+    struct settings s = {.jobs = 2, .replications = n, .has_seed = true, .seed = 3, .out_dir = one};
+    struct compare_result r, other;
+    struct error err = {0};
+    assert_int_equal(compare_run(BASE, b, &s, &r, &err), 0);
+    s.seed = 4;
+    s.out_dir = two;
+    assert_int_equal(compare_run(BASE, b, &s, &other, &err), 0);
+    const enum metric metrics[] = {M_SWITCHED, M_SAVING_TOTAL, M_CONVERSION};
+    for (size_t k = 0; k < 3; k++) {
+        struct compare_row paired, unpaired;
+        compare_metric(&r.ex_a, &r.ex_b, metrics[k], &paired);
+        compare_metric(&r.ex_a, &other.ex_b, metrics[k], &unpaired);
+        double half_paired = (paired.diff.ci_high - paired.diff.ci_low) / 2;
+        /* independent runs: CI of a difference of two means */
+        double t = gsl_cdf_tdist_Pinv(0.975, 2.0 * n - 2);
+        double half_indep =
+            t * sqrt((unpaired.a.sd * unpaired.a.sd + unpaired.b.sd * unpaired.b.sd) / n);
+        print_message("%s: paired half-width %.4g, independent %.4g (x%.1f); diff %.4g\n",
+                      metric_name(metrics[k]), half_paired, half_indep, half_indep / half_paired,
+                      paired.diff.mean);
+        assert_true(half_indep >= 3 * half_paired);
+        assert_true(paired.diff.ci_low > 0); /* the effect is real and the paired CI sees it */
+    }
+    compare_result_cleanup(&r);
+    compare_result_cleanup(&other);
 }
 
 /* compare_run: B runs with A's seed and replications whatever B's file says; the files do
@@ -186,20 +168,6 @@ static void test_rounds_differ(void **state)
     assert_false(testutil_exists(out));
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    testutil_temp_dir(tmp, sizeof tmp, "compare");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testutil_remove_tree(tmp);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,5 +176,5 @@ int main(void)
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_rounds_differ),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -17,7 +17,7 @@
 
 #define BASE "tests/data/model/base.ini"
 
-static char tmp[128];
+#define tmp testutil_tmp
 
 static const char *const run_files[] = {"summary.csv",      "replications.csv", "daily.csv",
                                         "savings_hist.csv", "bids.csv",         "scenario.ini"};
@@ -162,20 +162,6 @@ static void test_lga_2015_02(void **state)
     run_result_cleanup(&r);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    testutil_temp_dir(tmp, sizeof tmp, "run");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testutil_remove_tree(tmp);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,5 +170,5 @@ int main(void)
         cmocka_unit_test(test_precision_records_replications),
         cmocka_unit_test(test_lga_2015_02),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -14,7 +14,7 @@
 
 #define BASE "tests/data/model/base.ini"
 
-static char tmp[128];
+#define tmp testutil_tmp
 
 static struct settings quiet_settings(int jobs, int replications, const char *out)
 {
@@ -170,20 +170,6 @@ static void test_bad_point(void **state)
     sweep_cleanup(&sw);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    testutil_temp_dir(tmp, sizeof tmp, "sweep");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    testutil_remove_tree(tmp);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,5 +178,5 @@ int main(void)
         cmocka_unit_test(test_interrupt_and_resume),
         cmocka_unit_test(test_bad_point),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -130,3 +130,19 @@ void testutil_stop_after(struct settings *s, struct testutil_stopper *st)
     s->progress_ctx = st;
     s->stop = &st->flag;
 }
+
+char testutil_tmp[128];
+
+int testutil_setup(void **state)
+{
+    (void)state;
+    snprintf(testutil_tmp, sizeof testutil_tmp, "/tmp/switchsim-test-XXXXXX");
+    return mkdtemp(testutil_tmp) ? 0 : -1;
+}
+
+int testutil_teardown(void **state)
+{
+    (void)state;
+    testutil_remove_tree(testutil_tmp);
+    return 0;
+}

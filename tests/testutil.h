@@ -26,6 +26,12 @@ bool testutil_exists(const char *path);
  * must not be an earlier result still in use). */
 const char *testutil_path(const char *dir, const char *name);
 
+/* A fresh folder for a group of tests: testutil_setup (a cmocka group setup) makes it,
+ * testutil_teardown removes it with all it holds. */
+extern char testutil_tmp[128];
+int testutil_setup(void **state);
+int testutil_teardown(void **state);
+
 /* Makes a fresh folder /tmp/switchsim-TAG-XXXXXX into buf. */
 void testutil_temp_dir(char *buf, size_t size, const char *tag);
 
