@@ -10,13 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <csv.h>
-
+#include "switchsim/metric.h"
 #include "switchsim/output.h"
 #include "switchsim/plot.h"
+#include "switchsim/scenario.h"
+#include "table.h"
+#include "text.h"
 
 #define PATH_SIZE 1200
-#define LINE_MAX_BYTES (1 << 20) /* a longer CSV or INI line is not a result file */
 #define MAX_CHARTS 48
 #define MAX_SWEEP_METRICS 24
 
@@ -59,41 +60,6 @@ static int list_add(struct plot_list *l, const char *dir, const char *file)
 
 /* ---- text ---- */
 
-/* Copies s into buf (size > 0) without control characters, invalid UTF-8 bytes replaced by
- * '?', cut at a character boundary when it does not fit. */
-static void clean_text(char *buf, size_t size, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t o = 0;
-    while (*p) {
-        size_t len = *p < 0x80             ? 1
-                     : (*p & 0xE0) == 0xC0 ? 2
-                     : (*p & 0xF0) == 0xE0 ? 3
-                     : (*p & 0xF8) == 0xF0 ? 4
-                                           : 0;
-        for (size_t k = 1; k < len; k++)
-            if ((p[k] & 0xC0) != 0x80)
-                len = 0;
-        if (len == 0) { /* a stray byte */
-            if (o + 2 > size)
-                break;
-            buf[o++] = '?';
-            p++;
-            continue;
-        }
-        if (len == 1 && (*p < 0x20 || *p == 0x7f)) {
-            p++;
-            continue;
-        }
-        if (o + len + 1 > size)
-            break;
-        memcpy(buf + o, p, len);
-        o += len;
-        p += len;
-    }
-    buf[o] = '\0';
-}
-
 static char *trim(char *s)
 {
     while (*s == ' ' || *s == '\t')
@@ -104,10 +70,10 @@ static char *trim(char *s)
     return s;
 }
 
-static int ends_with(const char *s, const char *suffix)
+/* Whether the len bytes at s end in "_mean": a sweep.csv column of a metric's means. */
+static int is_mean(const char *s, size_t len)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
+    return len >= 5 && memcmp(s + len - 5, "_mean", 5) == 0;
 }
 
 /* ---- numbers as people read them ---- */
@@ -134,74 +100,38 @@ static int money_mdec(double lo, double hi)
     return isfinite(lo) && isfinite(hi) && hi - lo < 1e5 * (1 - 1e-9) ? 2 : 1;
 }
 
-enum unit { U_COUNT, U_SHARE, U_POUND, U_NUMBER };
-
-struct metric_info {
-    const char *name;  /* column or metric name */
-    const char *label; /* for sentences and categories */
-    const char *axis;  /* axis label with unit */
-    enum unit unit;
-};
-
-static const struct metric_info metric_table[] = {
-    {"registered", "households registered", "households registered", U_COUNT},
-    {"registered_online", "registered online", "households registered online", U_COUNT},
-    {"registered_paper", "registered on paper", "households registered on paper", U_COUNT},
-    {"paper_late", "paper forms too late", "paper forms", U_COUNT},
-    {"offers", "offers sent", "offers", U_COUNT},
-    {"accepted", "offers accepted", "households", U_COUNT},
-    {"declined", "offers declined", "households", U_COUNT},
-    {"cancelled", "cancelled in cooling-off", "households", U_COUNT},
-    {"failed", "failed transfers", "households", U_COUNT},
-    {"no_offer", "households without an offer", "households", U_COUNT},
-    {"switched", "households switched", "households switched", U_COUNT},
-    {"switched_online", "switched online", "households switched online", U_COUNT},
-    {"switched_paper", "switched on paper", "households switched on paper", U_COUNT},
-    {"conversion", "conversion", "conversion (% of registrations switched)", U_SHARE},
-    {"conversion_online", "online conversion", "online conversion (%)", U_SHARE},
-    {"conversion_paper", "paper conversion", "paper conversion (%)", U_SHARE},
-    {"saving_mean", "saving per switching household", "saving per switching household (£/year)",
-     U_POUND},
-    {"saving_total", "total saving", "total saving (£/year)", U_POUND},
-    {"winning_annual_cost", "winning tariff (reference household)",
-     "winning tariff, reference household (£/year)", U_POUND},
-    {"market_best_cost", "best market tariff (reference household)",
-     "best market tariff, reference household (£/year)", U_POUND},
-    {"bidders", "bidders", "bidders per auction", U_NUMBER},
-    {"auction_failed", "lots that failed the reserve", "failed lots", U_NUMBER},
-};
-
-/* The known metric of that name, or a plain one labelled by the name itself. */
-static struct metric_info metric_lookup(const char *name)
+/* The registry's words for the metric called `name`, or, for a metric it does not know, the
+ * name itself as label and axis, with plain numbers. */
+static struct metric_info metric_words(const char *name)
 {
-    for (size_t i = 0; i < sizeof metric_table / sizeof *metric_table; i++)
-        if (strcmp(metric_table[i].name, name) == 0)
-            return metric_table[i];
-    return (struct metric_info){name, name, name, U_NUMBER};
+    int m = metric_find(name, strlen(name));
+    if (m >= 0)
+        return *metric_info((enum metric)m);
+    return (struct metric_info){.name = name, .label = name, .axis = name, .unit = UNIT_NUMBER};
 }
 
 /* A value in its unit for sentences and labels; money in millions with mdec decimals. */
-static char *fmt_value(char *buf, size_t size, double x, enum unit u, int mdec)
+static char *fmt_value(char *buf, size_t size, double x, enum metric_unit u, int mdec)
 {
     char num[64];
     switch (u) {
-    case U_SHARE:
+    case UNIT_SHARE:
         if (!isfinite(x))
             return output_number(buf, size, x, 0);
         snprintf(buf, size, "%s%%", output_number(num, sizeof num, 100 * x, 1));
         return buf;
-    case U_POUND: return fmt_money(buf, size, x, mdec);
-    case U_COUNT: return output_number(buf, size, x, fabs(x) < 10 && x != round(x) ? 1 : 0);
-    case U_NUMBER:
+    case UNIT_POUND: return fmt_money(buf, size, x, mdec);
+    case UNIT_COUNT: return output_number(buf, size, x, fabs(x) < 10 && x != round(x) ? 1 : 0);
+    case UNIT_NUMBER:
     default: return output_number(buf, size, x, fabs(x) >= 100 || x == round(x) ? 0 : 2);
     }
 }
 
 /* A difference: sign always shown; shares in percentage points. */
-static char *fmt_diff(char *buf, size_t size, double x, enum unit u, int mdec)
+static char *fmt_diff(char *buf, size_t size, double x, enum metric_unit u, int mdec)
 {
     char v[56], num[48];
-    if (u == U_SHARE)
+    if (u == UNIT_SHARE)
         snprintf(v, sizeof v, "%s pp", output_number(num, sizeof num, 100 * fabs(x), 1));
     else
         fmt_value(v, sizeof v, fabs(x), u, mdec);
@@ -210,190 +140,41 @@ static char *fmt_diff(char *buf, size_t size, double x, enum unit u, int mdec)
     return buf;
 }
 
-/* ---- CSV tables, read through libcsv ---- */
+/* ---- result tables, read through the library's table reader ---- */
 
-struct table {
+/* Reads the result file dir/name into t; a file with no header is ERROR_INPUT. */
+static int result_read(struct table *t, const char *dir, const char *name, struct error *err)
+{
     char path[PATH_SIZE];
-    size_t ncol, nrow; /* nrow excludes the header */
-    char **cell;       /* row-major (nrow + 1) x ncol; row 0 is the header */
-    int *line;         /* the line each row ends on, header included */
-    size_t cap;        /* rows allocated */
-};
-
-struct reader {
-    struct table *t;
-    char **row;
-    size_t nfield, fcap;
-    int line, failed, oom;
-    struct error *err;
-};
-
-static void drop_row(struct reader *r)
-{
-    for (size_t i = 0; i < r->nfield; i++)
-        free(r->row[i]);
-    r->nfield = 0;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-    struct reader *r = data;
-    if (r->failed)
-        return;
-    if (r->nfield == r->fcap) {
-        size_t cap = r->fcap ? 2 * r->fcap : 16;
-        char **grown = realloc(r->row, cap * sizeof *grown);
-        if (!grown) {
-            r->failed = r->oom = 1;
-            return;
-        }
-        r->row = grown;
-        r->fcap = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        r->failed = r->oom = 1;
-        return;
-    }
-    if (len)
-        memcpy(copy, s, len);
-    copy[len] = '\0';
-    r->row[r->nfield++] = copy;
-}
-
-static void on_row(int c, void *data)
-{
-    (void)c;
-    struct reader *r = data;
-    struct table *t = r->t;
-    if (r->failed || (r->nfield == 1 && r->row[0][0] == '\0')) { /* error, or a blank line */
-        drop_row(r);
-        return;
-    }
-    if (t->ncol == 0)
-        t->ncol = r->nfield;
-    else if (r->nfield != t->ncol) {
-        error_set(r->err, ERROR_INPUT, t->path, r->line, "", "%zu fields where the header has %zu",
-                  r->nfield, t->ncol);
-        r->failed = 1;
-        drop_row(r);
-        return;
-    }
-    size_t rows = t->cap ? t->nrow + 1 : 0;
-    if (rows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **cells = realloc(t->cell, cap * t->ncol * sizeof *cells);
-        if (cells)
-            t->cell = cells;
-        int *lines = cells ? realloc(t->line, cap * sizeof *lines) : NULL;
-        if (!lines) {
-            r->failed = r->oom = 1;
-            drop_row(r);
-            return;
-        }
-        t->line = lines;
-        t->cap = cap;
-    }
-    memcpy(t->cell + rows * t->ncol, r->row, t->ncol * sizeof *r->row);
-    t->line[rows] = r->line;
-    if (rows > 0)
-        t->nrow++;
-    r->nfield = 0; /* the table owns the fields now */
-}
-
-static void table_free(struct table *t)
-{
-    if (t->cell)
-        for (size_t i = 0; i < (t->nrow + 1) * t->ncol; i++)
-            free(t->cell[i]);
-    free(t->cell);
-    free(t->line);
-    t->cell = NULL;
-    t->line = NULL;
-    t->nrow = t->ncol = t->cap = 0;
-}
-
-/* Reads dir/name into t. A UTF-8 BOM and CRLF ends are accepted; a ragged row, a NUL byte,
- * an over-long line or a bad quote is ERROR_INPUT with the line. */
-static int table_read(struct table *t, const char *dir, const char *name, struct error *err)
-{
-    memset(t, 0, sizeof *t);
-    snprintf(t->path, sizeof t->path, "%s/%s", dir, name);
-    FILE *f = fopen(t->path, "rb");
-    if (!f)
-        return error_set(err, ERROR_INPUT, t->path, 0, "", "cannot read: %s", strerror(errno));
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI)) {
-        fclose(f);
-        return error_set(err, ERROR_SYSTEM, t->path, 0, "", "out of memory");
-    }
-    struct reader r = {.t = t, .err = err};
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while (!r.failed && (len = getline(&buf, &cap, f)) > 0) {
-        r.line++;
-        char *s = buf;
-        if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            len -= 3;
-        }
-        if (memchr(s, '\0', (size_t)len)) {
-            error_set(err, ERROR_INPUT, t->path, r.line, "", "not a text file (NUL byte)");
-            r.failed = 1;
-        } else if (len > LINE_MAX_BYTES) {
-            error_set(err, ERROR_INPUT, t->path, r.line, "", "line longer than %d bytes",
-                      LINE_MAX_BYTES);
-            r.failed = 1;
-        } else if (csv_parse(&p, s, (size_t)len, on_field, on_row, &r) != (size_t)len) {
-            error_set(err, ERROR_INPUT, t->path, r.line, "", "malformed CSV: %s",
-                      csv_strerror(csv_error(&p)));
-            r.failed = 1;
-        }
-    }
-    int read_failed = ferror(f);
-    if (!r.failed && csv_fini(&p, on_field, on_row, &r)) {
-        error_set(err, ERROR_INPUT, t->path, r.line, "", "malformed CSV: unterminated quote");
-        r.failed = 1;
-    }
-    drop_row(&r);
-    free(r.row);
-    free(buf);
-    csv_free(&p);
-    fclose(f);
-    if (!r.failed && read_failed)
-        r.failed = error_set(err, ERROR_INPUT, t->path, 0, "", "cannot read: %s", strerror(errno));
-    if (r.oom)
-        error_set(err, ERROR_SYSTEM, t->path, 0, "", "out of memory");
-    if (!r.failed && t->ncol == 0)
-        r.failed = error_set(err, ERROR_INPUT, t->path, 0, "", "empty file: no header");
-    if (r.failed) {
-        table_free(t);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (table_read(t, path, path, (size_t)1 << 30, 10000000, NULL, "", err))
         return -1;
+    if (t->ncol == 0) {
+        table_cleanup(t);
+        return error_set(err, ERROR_INPUT, path, 0, "", "empty file: no header");
     }
     return 0;
 }
 
-static const char *cell(const struct table *t, size_t row, size_t col)
+/* Header field col of t without the blanks around it: where it starts, its length in *len. */
+static const char *header_span(const struct table *t, size_t col, size_t *len)
 {
-    return t->cell[(row + 1) * t->ncol + col];
+    const char *h = table_header(t, col);
+    h += strspn(h, " \t");
+    size_t n = strlen(h);
+    while (n > 0 && strchr(" \t\r\n", h[n - 1]))
+        n--;
+    *len = n;
+    return h;
 }
 
-static int col_of(const struct table *t, const char *name)
-{
-    for (size_t c = 0; c < t->ncol; c++)
-        if (strcmp(trim(t->cell[c]), name) == 0)
-            return (int)c;
-    return -1;
-}
-
-/* Finds each named column; a missing one is ERROR_INPUT on line 1. */
+/* Finds each named column; a missing one is ERROR_INPUT on the header's line. */
 static int need_cols(const struct table *t, const char *const *names, int *idx, size_t n,
                      struct error *err)
 {
     for (size_t i = 0; i < n; i++)
-        if ((idx[i] = col_of(t, names[i])) < 0)
-            return error_set(err, ERROR_INPUT, t->path, t->line[0], names[i], "missing column");
+        if ((idx[i] = table_column(t, names[i])) < 0)
+            return error_set(err, ERROR_INPUT, t->file, t->line[0], names[i], "missing column");
     return 0;
 }
 
@@ -401,7 +182,8 @@ static int need_cols(const struct table *t, const char *const *names, int *idx, 
 static int cell_num(const struct table *t, size_t row, int col, double *out, struct error *err)
 {
     char buf[128];
-    snprintf(buf, sizeof buf, "%s", cell(t, row, (size_t)col));
+    const char *text = table_cell(t, row, (size_t)col);
+    snprintf(buf, sizeof buf, "%s", text);
     char *s = trim(buf), *end;
     if (!*s) {
         *out = NAN;
@@ -409,9 +191,14 @@ static int cell_num(const struct table *t, size_t row, int col, double *out, str
     }
     errno = 0;
     *out = strtod(s, &end);
-    if (*end || strlen(cell(t, row, (size_t)col)) >= sizeof buf)
-        return error_set(err, ERROR_INPUT, t->path, t->line[row + 1], t->cell[col],
-                         "not a number: '%.40s'", s);
+    if (*end || strlen(text) >= sizeof buf) {
+        size_t len;
+        const char *h = header_span(t, (size_t)col, &len);
+        char key[sizeof err->key];
+        snprintf(key, sizeof key, "%.*s", (int)len, h);
+        return error_set(err, ERROR_INPUT, t->file, t->line[row + 1], key, "not a number: '%.40s'",
+                         s);
+    }
     return 0;
 }
 
@@ -435,34 +222,34 @@ static int sum_read(struct sum_file *s, const char *dir, struct error *err)
     int c[6];
     struct table t;
     memset(s, 0, sizeof *s);
-    if (table_read(&t, dir, "summary.csv", err))
+    if (result_read(&t, dir, "summary.csv", err))
         return -1;
     int bad = need_cols(&t, names, c, 6, err);
     if (!bad && !(s->rows = calloc(t.nrow + 1, sizeof *s->rows)))
-        bad = error_set(err, ERROR_SYSTEM, t.path, 0, "", "out of memory");
+        bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
     for (size_t i = 0; i < t.nrow && !bad; i++) {
         struct srow *st = &s->rows[s->n++];
         char round[32];
-        snprintf(round, sizeof round, "%s", cell(&t, i, (size_t)c[0]));
+        snprintf(round, sizeof round, "%s", table_cell(&t, i, (size_t)c[0]));
         char *rs = trim(round), *end;
         long r = strcmp(rs, "all") == 0 ? 0 : strtol(rs, &end, 10);
         if (strcmp(rs, "all") != 0 && (!*rs || *end || r < 1 || r > 1000000)) {
-            bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], "round",
+            bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], "round",
                             "not a round number or 'all': '%.20s'", rs);
             break;
         }
         st->round = (int)r;
         if (r > s->rounds)
             s->rounds = (int)r;
-        snprintf(st->metric, sizeof st->metric, "%s", cell(&t, i, (size_t)c[1]));
+        snprintf(st->metric, sizeof st->metric, "%s", table_cell(&t, i, (size_t)c[1]));
         trim(st->metric);
         if (!st->metric[0])
-            bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], "metric", "empty metric name");
+            bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], "metric", "empty metric name");
         else
             bad = cell_num(&t, i, c[2], &st->mean, err) || cell_num(&t, i, c[3], &st->lo, err) ||
                   cell_num(&t, i, c[4], &st->hi, err) || cell_num(&t, i, c[5], &st->n, err);
     }
-    table_free(&t);
+    table_cleanup(&t);
     if (bad) {
         free(s->rows);
         s->rows = NULL;
@@ -726,14 +513,14 @@ static struct axis axis_nice(double lo, double hi, int from_zero, int integer)
 }
 
 /* A tick label: thousands separators; £ before money; % after shares (data in percent). */
-static void tic_text(char *buf, size_t size, double v, int dec, enum unit u)
+static void tic_text(char *buf, size_t size, double v, int dec, enum metric_unit u)
 {
     char num[64];
     output_number(num, sizeof num, fabs(v), dec);
     const char *sign = v < 0 && strspn(num, "0.,") != strlen(num) ? "-" : "";
-    if (u == U_POUND)
+    if (u == UNIT_POUND)
         snprintf(buf, size, "%s£%s", sign, num);
-    else if (u == U_SHARE)
+    else if (u == UNIT_SHARE)
         snprintf(buf, size, "%s%s%%", sign, num);
     else
         snprintf(buf, size, "%s%s", sign, num);
@@ -741,7 +528,7 @@ static void tic_text(char *buf, size_t size, double v, int dec, enum unit u)
 
 /* set Xrange and explicit tics with labels we formatted (gnuplot's own %' needs a locale
  * with grouping, which a bare system may lack). */
-static void gp_axis(FILE *f, const char *ax, struct axis a, enum unit u, const char *plus)
+static void gp_axis(FILE *f, const char *ax, struct axis a, enum metric_unit u, const char *plus)
 {
     fprintf(f, "set %srange [%.10g:%.10g]\nset %stics ", ax, a.lo, a.hi, ax);
     if (strcmp(ax, "cb") != 0)
@@ -772,7 +559,7 @@ static void gp_message(char *msg, char *out, size_t size)
         char *text = trim(line);
         if (strspn(text, "^ ") == strlen(text)) /* blank, or the caret under the fault */
             continue;
-        clean_text(out, size, text);
+        text_clean(out, size, text);
         if (strstr(text, " line "))
             break;
     }
@@ -890,8 +677,8 @@ static void md_text(FILE *md, const char *s)
 }
 
 /* " (95% CI a to b)", or nothing when the interval is unknown. */
-static const char *ci_text(char *buf, size_t size, double lo, double hi, enum unit u, int mdec,
-                           int diff)
+static const char *ci_text(char *buf, size_t size, double lo, double hi, enum metric_unit u,
+                           int mdec, int diff)
 {
     char a[64], b[64];
     if (!isfinite(lo) || !isfinite(hi)) {
@@ -910,7 +697,7 @@ static const char *ci_text(char *buf, size_t size, double lo, double hi, enum un
 }
 
 /* "VALUE (95% CI LO to HI)" of a summary row. */
-static const char *stat_text(char *buf, size_t size, const struct srow *s, enum unit u)
+static const char *stat_text(char *buf, size_t size, const struct srow *s, enum metric_unit u)
 {
     char v[64], c[160];
     int mdec = money_mdec(s->lo, s->hi);
@@ -950,10 +737,10 @@ static int hist_read(struct hist *h, const char *dir, struct error *err)
     int c[3];
     struct table t;
     memset(h, 0, sizeof *h);
-    if (table_read(&t, dir, "savings_hist.csv", err))
+    if (result_read(&t, dir, "savings_hist.csv", err))
         return -1;
     if (need_cols(&t, names, c, 3, err)) {
-        table_free(&t);
+        table_cleanup(&t);
         return -1;
     }
     h->lo = malloc((t.nrow + 1) * sizeof *h->lo);
@@ -961,22 +748,22 @@ static int hist_read(struct hist *h, const char *dir, struct error *err)
     h->count = malloc((t.nrow + 1) * sizeof *h->count);
     int bad = 0;
     if (!h->lo || !h->hi || !h->count)
-        bad = error_set(err, ERROR_SYSTEM, t.path, 0, "", "out of memory");
+        bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
     for (size_t i = 0; i < t.nrow && !bad; i++) {
         double lo, hi, n;
         if ((bad = cell_num(&t, i, c[0], &lo, err) || cell_num(&t, i, c[1], &hi, err) ||
                    cell_num(&t, i, c[2], &n, err)))
             break;
         if (!(n >= 0) || !isfinite(n))
-            bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], "count",
-                            "not a count: '%.40s'", cell(&t, i, (size_t)c[2]));
+            bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], "count",
+                            "not a count: '%.40s'", table_cell(&t, i, (size_t)c[2]));
         else if (isinf(lo) && lo < 0)
             h->under += n;
         else if (isinf(hi) && hi > 0) {
             h->over += n;
             h->over_low = lo;
         } else if (!(hi > lo))
-            bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], "bin_high",
+            bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], "bin_high",
                             "bin_high must exceed bin_low");
         else {
             h->lo[h->n] = lo;
@@ -984,7 +771,7 @@ static int hist_read(struct hist *h, const char *dir, struct error *err)
             h->count[h->n++] = n;
         }
     }
-    table_free(&t);
+    table_cleanup(&t);
     if (bad) {
         hist_free(h);
         return -1;
@@ -1045,8 +832,8 @@ static int chart_savings(struct job *j, const struct hist *h, double reps, doubl
     gp_title(f, j, "set title", "annual saving per switching household");
     gp_set(f, "set xlabel", "saving per switching household (£/year)");
     gp_set(f, "set ylabel", reps > 1 ? "households (mean per replication)" : "households");
-    gp_axis(f, "x", axis_nice(fmin(0, h->lo[0]), fmax(h->hi[last], mean), 1, 0), U_POUND, NULL);
-    gp_axis(f, "y", axis_nice(0, ymax * 1.15, 1, 0), U_COUNT, NULL);
+    gp_axis(f, "x", axis_nice(fmin(0, h->lo[0]), fmax(h->hi[last], mean), 1, 0), UNIT_POUND, NULL);
+    gp_axis(f, "y", axis_nice(0, ymax * 1.15, 1, 0), UNIT_COUNT, NULL);
     fputs("unset key\nset style fill solid 0.85 border linecolor rgb '#ffffff'\n", f);
     char text[96], money[48], at[96];
     fprintf(f,
@@ -1103,7 +890,7 @@ static void round_axis(FILE *f, int rounds, const char *label)
         fputs(")\n", f);
     } else {
         struct axis a = axis_nice(1, rounds, 0, 1);
-        gp_axis(f, "x", a, U_COUNT, NULL);
+        gp_axis(f, "x", a, UNIT_COUNT, NULL);
         fprintf(f, "set xrange [0.4:%.1f]\n", rounds + 0.6); /* gp_axis set its own */
     }
     gp_set(f, "set xlabel", label);
@@ -1145,7 +932,7 @@ static int chart_switched(struct job *j, const struct sum_file *s, double reps)
              reps);
     round_axis(f, R, reps > 1 ? xlabel : "auction round");
     gp_set(f, "set ylabel", "households switched");
-    gp_axis(f, "y", axis_nice(0, ymax * 1.12, 1, 1), U_COUNT, NULL);
+    gp_axis(f, "y", axis_nice(0, ymax * 1.12, 1, 1), UNIT_COUNT, NULL);
     if (ymax <= 0)
         gp_label(f, "no household switched", "graph 0.5, graph 0.5", "center", NULL);
     fputs("set boxwidth 0.6 absolute\nunset key\n", f);
@@ -1171,28 +958,26 @@ struct daily {
     double *v; /* n x 7: day, then the six series */
 };
 
-static const char *const daily_cols[] = {"day",
-                                         "registered_online",
-                                         "registered_paper",
-                                         "accepted_online",
-                                         "accepted_paper",
-                                         "switched_online",
-                                         "switched_paper"};
+/* The timeline draws the registry's six daily counters, in daily.csv's order. */
+_Static_assert(DAILY_COUNT == 6, "a row of struct daily is the day and six counters");
 
 static int daily_read(struct daily *dl, const char *dir, struct error *err)
 {
+    const char *names[1 + DAILY_COUNT] = {"day"};
+    for (int k = 0; k < DAILY_COUNT; k++)
+        names[1 + k] = metric_daily_name((enum daily_column)k);
     int c[7];
     struct table t;
     memset(dl, 0, sizeof *dl);
-    if (table_read(&t, dir, "daily.csv", err))
+    if (result_read(&t, dir, "daily.csv", err))
         return -1;
-    if (need_cols(&t, daily_cols, c, 7, err)) {
-        table_free(&t);
+    if (need_cols(&t, names, c, 7, err)) {
+        table_cleanup(&t);
         return -1;
     }
     int bad = 0;
     if (!(dl->v = malloc((t.nrow + 1) * 7 * sizeof *dl->v)))
-        bad = error_set(err, ERROR_SYSTEM, t.path, 0, "", "out of memory");
+        bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
     for (size_t i = 0; i < t.nrow && !bad; i++) {
         for (int k = 0; k < 7 && !bad; k++) {
             double *x = &dl->v[dl->n * 7 + (size_t)k];
@@ -1201,12 +986,12 @@ static int daily_read(struct daily *dl, const char *dir, struct error *err)
             if (isnan(*x))
                 *x = 0;
             if (!isfinite(*x) || *x < 0)
-                bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], daily_cols[k],
-                                "not a count: '%.40s'", cell(&t, i, (size_t)c[k]));
+                bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], names[k],
+                                "not a count: '%.40s'", table_cell(&t, i, (size_t)c[k]));
         }
         dl->n++;
     }
-    table_free(&t);
+    table_cleanup(&t);
     if (bad) {
         free(dl->v);
         dl->v = NULL;
@@ -1224,7 +1009,7 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, dou
     gp_set(f, "set title", title);
     gp_set(f, "set xlabel", bottom ? "day of campaign" : "");
     gp_set(f, "set ylabel", col < 8 ? "households per day" : "households, cumulative");
-    gp_axis(f, "y", axis_nice(0, ymax * 1.05, 1, 0), U_COUNT, NULL);
+    gp_axis(f, "y", axis_nice(0, ymax * 1.05, 1, 0), UNIT_COUNT, NULL);
     fputs("unset key\n", f);
     if (key_y > 0) /* one key for all four panels, under the main title, as coloured words */
         for (int k = 0; k < 3; k++) {
@@ -1284,7 +1069,7 @@ static int chart_timeline(struct job *j, const struct daily *dl)
     fprintf(f, "set multiplot layout 2,2 margins 0.1,0.98,0.11,%s spacing 0.12,0.15 ",
             two ? "0.8" : "0.84");
     gp_title(f, j, "title", what);
-    gp_axis(f, "x", axis_nice(dl->v[0], dl->v[(n - 1) * 7], 0, 1), U_COUNT, NULL);
+    gp_axis(f, "x", axis_nice(dl->v[0], dl->v[(n - 1) * 7], 0, 1), UNIT_COUNT, NULL);
     double online_day = fmax(max_day[1], fmax(max_day[3], max_day[5]));
     double paper_day = fmax(max_day[2], fmax(max_day[4], max_day[6]));
     timeline_panel(f, "online, per day", 2, online_day, two ? 0.875 : 0.915, 0);
@@ -1333,7 +1118,7 @@ static int chart_conversion(struct job *j, const struct sum_file *s)
         return -1;
     gp_title(f, j, "set title", what);
     gp_set(f, "set ylabel", "registered households who switched (%)");
-    gp_axis(f, "y", axis_nice(0, 100, 1, 0), U_SHARE, NULL);
+    gp_axis(f, "y", axis_nice(0, 100, 1, 0), UNIT_SHARE, NULL);
     fprintf(f, "set yrange [0:%.10g]\nset xrange [0.4:3.6]\nset xtics (", top);
     for (int k = 0; k < 3; k++) {
         fputs(k ? ", " : "", f);
@@ -1345,7 +1130,7 @@ static int chart_conversion(struct job *j, const struct sum_file *s)
         if (!st[k] || !isfinite(st[k]->mean))
             continue;
         char text[48], at[96];
-        fmt_value(text, sizeof text, st[k]->mean, U_SHARE, -1);
+        fmt_value(text, sizeof text, st[k]->mean, UNIT_SHARE, -1);
         snprintf(at, sizeof at, "first %d, first %.10g", k + 1,
                  100 * (isfinite(st[k]->hi) ? fmax(st[k]->hi, st[k]->mean) : st[k]->mean));
         gp_label(f, text, at, "center", "offset character 0,0.9");
@@ -1394,7 +1179,7 @@ static int chart_tariff(struct job *j, const struct sum_file *s)
     round_axis(f, R, "auction round");
     gp_set(f, "set ylabel", "annual cost, reference household (£/year)");
     double pad = fmax((hi - lo) * 0.25, fmax(fabs(hi) * 0.01, 1));
-    gp_axis(f, "y", axis_nice(lo - pad, hi + pad, 0, 0), U_POUND, NULL);
+    gp_axis(f, "y", axis_nice(lo - pad, hi + pad, 0, 0), UNIT_POUND, NULL);
     fputs("set key below horizontal maxrows 1\nset bmargin 6\n", f);
     int any_win = 0;
     for (int r = 1; r <= R; r++) {
@@ -1448,37 +1233,37 @@ static void bulletin_run(struct job *j, const struct sum_file *s, double reps, d
     if (s->rounds > 1)
         fprintf(md, "Over %d auction rounds, ", s->rounds);
     if (sw) {
-        fprintf(md, "%s households switched%s", fmt_value(a, sizeof a, sw->mean, U_COUNT, -1),
-                ci_text(b, sizeof b, sw->lo, sw->hi, U_COUNT, -1, 0));
+        fprintf(md, "%s households switched%s", fmt_value(a, sizeof a, sw->mean, UNIT_COUNT, -1),
+                ci_text(b, sizeof b, sw->lo, sw->hi, UNIT_COUNT, -1, 0));
         if (tot && isfinite(tot->mean)) {
             int mdec = money_mdec(tot->lo, tot->hi);
-            fprintf(md, ", saving %s a year%s", fmt_value(a, sizeof a, tot->mean, U_POUND, mdec),
-                    ci_text(b, sizeof b, tot->lo, tot->hi, U_POUND, mdec, 0));
+            fprintf(md, ", saving %s a year%s", fmt_value(a, sizeof a, tot->mean, UNIT_POUND, mdec),
+                    ci_text(b, sizeof b, tot->lo, tot->hi, UNIT_POUND, mdec, 0));
         }
         if (each && isfinite(each->mean))
-            fprintf(md, ", about %s each%s", fmt_value(a, sizeof a, each->mean, U_POUND, -1),
-                    ci_text(b, sizeof b, each->lo, each->hi, U_POUND, -1, 0));
+            fprintf(md, ", about %s each%s", fmt_value(a, sizeof a, each->mean, UNIT_POUND, -1),
+                    ci_text(b, sizeof b, each->lo, each->hi, UNIT_POUND, -1, 0));
         fputs(".\n", md);
     }
     if (reg && conv) {
         fprintf(md, "Of %s registered households%s, ",
-                fmt_value(a, sizeof a, reg->mean, U_COUNT, -1),
-                ci_text(b, sizeof b, reg->lo, reg->hi, U_COUNT, -1, 0));
-        fprintf(md, "%s switched%s", fmt_value(a, sizeof a, conv->mean, U_SHARE, -1),
-                ci_text(b, sizeof b, conv->lo, conv->hi, U_SHARE, -1, 0));
+                fmt_value(a, sizeof a, reg->mean, UNIT_COUNT, -1),
+                ci_text(b, sizeof b, reg->lo, reg->hi, UNIT_COUNT, -1, 0));
+        fprintf(md, "%s switched%s", fmt_value(a, sizeof a, conv->mean, UNIT_SHARE, -1),
+                ci_text(b, sizeof b, conv->lo, conv->hi, UNIT_SHARE, -1, 0));
         if (on && pa && isfinite(on->mean) && isfinite(pa->mean)) {
             fprintf(md, ": %s of online registrations%s",
-                    fmt_value(a, sizeof a, on->mean, U_SHARE, -1),
-                    ci_text(b, sizeof b, on->lo, on->hi, U_SHARE, -1, 0));
-            fprintf(md, " and %s of paper ones%s", fmt_value(a, sizeof a, pa->mean, U_SHARE, -1),
-                    ci_text(b, sizeof b, pa->lo, pa->hi, U_SHARE, -1, 0));
+                    fmt_value(a, sizeof a, on->mean, UNIT_SHARE, -1),
+                    ci_text(b, sizeof b, on->lo, on->hi, UNIT_SHARE, -1, 0));
+            fprintf(md, " and %s of paper ones%s", fmt_value(a, sizeof a, pa->mean, UNIT_SHARE, -1),
+                    ci_text(b, sizeof b, pa->lo, pa->hi, UNIT_SHARE, -1, 0));
         }
         fputs(".\n", md);
     }
     if (win && isfinite(win->mean)) {
         fprintf(md, "The winning direct-debit tariff costs the reference household %s a year%s",
-                fmt_value(a, sizeof a, win->mean, U_POUND, -1),
-                ci_text(b, sizeof b, win->lo, win->hi, U_POUND, -1, 0));
+                fmt_value(a, sizeof a, win->mean, UNIT_POUND, -1),
+                ci_text(b, sizeof b, win->lo, win->hi, UNIT_POUND, -1, 0));
         if (mkt && isfinite(mkt->mean)) {
             double gap = mkt->mean - win->mean;
             fprintf(md, ", %s %s than the market's best at %s",
@@ -1490,11 +1275,11 @@ static void bulletin_run(struct job *j, const struct sum_file *s, double reps, d
         fputs("No bid beat the reserve: the auction failed in every replication.\n", md);
     if (late && late->mean >= 0.5)
         fprintf(md, "%s paper forms were entered too late for the last auction%s.\n",
-                fmt_value(a, sizeof a, late->mean, U_COUNT, -1),
-                ci_text(b, sizeof b, late->lo, late->hi, U_COUNT, -1, 0));
+                fmt_value(a, sizeof a, late->mean, UNIT_COUNT, -1),
+                ci_text(b, sizeof b, late->lo, late->hi, UNIT_COUNT, -1, 0));
     if (failed && failed->mean > 0)
         fprintf(md, "On average %s lots per replication failed the reserve.\n",
-                fmt_value(a, sizeof a, failed->mean, U_NUMBER, -1));
+                fmt_value(a, sizeof a, failed->mean, UNIT_NUMBER, -1));
     if (isfinite(hist_mean))
         fprintf(md,
                 "Among switching households the saving has mean %s and median %s a year "
@@ -1508,9 +1293,10 @@ static void bulletin_run(struct job *j, const struct sum_file *s, double reps, d
             const struct srow *x = stat_find(s, r, "switched"),
                               *y = stat_find(s, r, "saving_total"),
                               *z = stat_find(s, r, "winning_annual_cost");
-            fprintf(md, "| %d | %s | %s | %s |\n", r, x ? stat_text(a, sizeof a, x, U_COUNT) : "",
-                    y ? stat_text(b, sizeof b, y, U_POUND) : "",
-                    z ? stat_text(c, sizeof c, z, U_POUND) : "");
+            fprintf(md, "| %d | %s | %s | %s |\n", r,
+                    x ? stat_text(a, sizeof a, x, UNIT_COUNT) : "",
+                    y ? stat_text(b, sizeof b, y, UNIT_POUND) : "",
+                    z ? stat_text(c, sizeof c, z, UNIT_POUND) : "");
         }
     }
     if (reps > 1)
@@ -1539,6 +1325,7 @@ struct grid_metric {
 struct grid {
     struct table t;
     int nkeys;
+    char **key; /* the names of the nkeys varied keys, without blanks around them */
     size_t nm;
     struct grid_metric m[MAX_SWEEP_METRICS];
     double *v;        /* nrow x nm x 3 */
@@ -1550,7 +1337,10 @@ struct grid {
 
 static void grid_free(struct grid *sw)
 {
-    table_free(&sw->t);
+    table_cleanup(&sw->t);
+    for (int k = 0; sw->key && k < sw->nkeys; k++)
+        free(sw->key[k]);
+    free(sw->key);
     free(sw->v);
     for (int k = 0; k < 2; k++) {
         free(sw->order[k]);
@@ -1561,7 +1351,7 @@ static void grid_free(struct grid *sw)
 
 static const char *key_value(const struct grid *sw, int k, size_t row)
 {
-    return cell(&sw->t, row, (size_t)k);
+    return table_cell(&sw->t, row, (size_t)k);
 }
 
 static double key_number(const struct grid *sw, int k, size_t row)
@@ -1616,34 +1406,44 @@ static int grid_keys(struct grid *sw, int k)
 static int grid_read(struct grid *sw, const char *dir, struct error *err)
 {
     memset(sw, 0, sizeof *sw);
-    if (table_read(&sw->t, dir, "sweep.csv", err))
+    if (result_read(&sw->t, dir, "sweep.csv", err))
         return -1;
     struct table *t = &sw->t;
-    while ((size_t)sw->nkeys < t->ncol && !ends_with(trim(t->cell[sw->nkeys]), "_mean"))
-        sw->nkeys++;
+    size_t len;
+    const char *h;
+    for (; (size_t)sw->nkeys < t->ncol; sw->nkeys++) {
+        h = header_span(t, (size_t)sw->nkeys, &len);
+        if (is_mean(h, len))
+            break;
+    }
     if (sw->nkeys < 1 || (size_t)sw->nkeys == t->ncol) {
-        error_set(err, ERROR_INPUT, t->path, t->line[0], "",
+        error_set(err, ERROR_INPUT, t->file, t->line[0], "",
                   "expected the varied keys, then <metric>_mean columns");
         grid_free(sw);
         return -1;
     }
     for (size_t c = (size_t)sw->nkeys; c < t->ncol && sw->nm < MAX_SWEEP_METRICS; c++) {
-        const char *h = trim(t->cell[c]);
-        if (!ends_with(h, "_mean") || strlen(h) - 5 >= sizeof sw->m[0].name || strlen(h) == 5)
+        h = header_span(t, c, &len);
+        if (!is_mean(h, len) || len - 5 >= sizeof sw->m[0].name || len == 5)
             continue;
         struct grid_metric *m = &sw->m[sw->nm++];
         char lo[96], hi[96];
-        snprintf(m->name, sizeof m->name, "%.*s", (int)(strlen(h) - 5), h);
+        snprintf(m->name, sizeof m->name, "%.*s", (int)(len - 5), h);
         snprintf(lo, sizeof lo, "%s_ci95_low", m->name);
         snprintf(hi, sizeof hi, "%s_ci95_high", m->name);
         m->col[0] = (int)c;
-        m->col[1] = col_of(t, lo);
-        m->col[2] = col_of(t, hi);
+        m->col[1] = table_column(t, lo);
+        m->col[2] = table_column(t, hi);
     }
     int bad = 0;
-    if (!(sw->v = malloc((t->nrow * sw->nm + 1) * 3 * sizeof *sw->v)) ||
+    if ((sw->key = calloc((size_t)sw->nkeys, sizeof *sw->key)))
+        for (int k = 0; k < sw->nkeys && !bad; k++) {
+            h = header_span(t, (size_t)k, &len);
+            bad = !(sw->key[k] = strndup(h, len));
+        }
+    if (bad || !sw->key || !(sw->v = malloc((t->nrow * sw->nm + 1) * 3 * sizeof *sw->v)) ||
         (sw->nkeys <= 2 && grid_keys(sw, 0)) || (sw->nkeys == 2 && grid_keys(sw, 1)))
-        bad = error_set(err, ERROR_SYSTEM, t->path, 0, "", "out of memory");
+        bad = error_set(err, ERROR_SYSTEM, t->file, 0, "", "out of memory");
     for (size_t i = 0; i < t->nrow && !bad; i++)
         for (size_t m = 0; m < sw->nm && !bad; m++)
             for (int w = 0; w < 3 && !bad; w++) {
@@ -1653,7 +1453,7 @@ static int grid_read(struct grid *sw, const char *dir, struct error *err)
                     bad = cell_num(t, i, sw->m[m].col[w], x, err);
             }
     if (!bad && t->nrow == 0)
-        bad = error_set(err, ERROR_INPUT, t->path, t->line[0], "", "no grid points");
+        bad = error_set(err, ERROR_INPUT, t->file, t->line[0], "", "no grid points");
     if (bad) {
         grid_free(sw);
         return -1;
@@ -1664,17 +1464,15 @@ static int grid_read(struct grid *sw, const char *dir, struct error *err)
 /* A chart name from a metric: the metric itself when known (safe letters), else by number. */
 static void metric_chart(char *buf, size_t size, const char *prefix, const char *metric, size_t k)
 {
-    struct metric_info mi = metric_lookup(metric);
-    if (mi.label != mi.name || strcmp(mi.name, mi.label) != 0 || mi.unit != U_NUMBER ||
-        strcmp(metric, "bidders") == 0 || strcmp(metric, "auction_failed") == 0)
-        snprintf(buf, size, "%s_%s", prefix, mi.name);
+    if (metric_find(metric, strlen(metric)) >= 0)
+        snprintf(buf, size, "%s_%s", prefix, metric);
     else
         snprintf(buf, size, "%s_metric%zu", prefix, k + 1);
 }
 
-static double scale_of(enum unit u)
+static double scale_of(enum metric_unit u)
 {
-    return u == U_SHARE ? 100 : 1;
+    return u == UNIT_SHARE ? 100 : 1;
 }
 
 /* The row holding each value of the only key (the last such row). */
@@ -1693,7 +1491,7 @@ static void key_tics(FILE *f, const struct grid *sw, int k, const char *ax)
         fputs(v ? ", " : "", f);
         char text[80];
         const char *value = key_value(sw, k, sw->order[k][v]);
-        clean_text(text, 28, value); /* long text values would run into each other */
+        text_clean(text, 28, value); /* long text values would run into each other */
         if (strlen(text) < strlen(value))
             strcat(text, "…");
         gp_quote(f, text, 1);
@@ -1708,11 +1506,11 @@ static void key_tics(FILE *f, const struct grid *sw, int k, const char *ax)
 /* One headline metric against the only varied key, with its 95% CI as a band. */
 static int chart_sweep1(struct job *j, const struct grid *sw, size_t m, char *chart, size_t size)
 {
-    struct metric_info mi = metric_lookup(sw->m[m].name);
+    struct metric_info mi = metric_words(sw->m[m].name);
     double sc = scale_of(mi.unit), lo = INFINITY, hi = -INFINITY;
     size_t n = sw->nval[0], *row = malloc(n * sizeof *row);
     if (!row)
-        return error_set(j->err, ERROR_SYSTEM, sw->t.path, 0, "", "out of memory");
+        return error_set(j->err, ERROR_SYSTEM, sw->t.file, 0, "", "out of memory");
     grid_rows(sw, row);
     for (size_t v = 0; v < n; v++)
         for (int w = 0; w < 3; w++) {
@@ -1748,7 +1546,7 @@ static int chart_sweep1(struct job *j, const struct grid *sw, size_t m, char *ch
         return -1;
     }
     char what[300], key[120];
-    clean_text(key, sizeof key, sw->t.cell[0]);
+    text_clean(key, sizeof key, sw->key[0]);
     snprintf(what, sizeof what, "%s by %s", mi.label, key);
     FILE *f = gp_open(j, chart, "one headline metric of a sweep with its 95% CI", 0);
     if (!f) {
@@ -1775,7 +1573,7 @@ static int chart_sweep1(struct job *j, const struct grid *sw, size_t m, char *ch
         if (n <= 12)
             key_tics(f, sw, 0, "x");
         else
-            gp_axis(f, "x", axis_nice(x0, x1, 0, 0), U_NUMBER, NULL);
+            gp_axis(f, "x", axis_nice(x0, x1, 0, 0), UNIT_NUMBER, NULL);
         fprintf(f, "set xrange [%.10g:%.10g]\nplot ", x0 - pad, x1 + pad);
         gp_quote(f, dat, 0);
         fputs(" using 1:3:4 with filledcurves linecolor rgb '" C_SKY "' "
@@ -1798,12 +1596,12 @@ static int chart_sweep1(struct job *j, const struct grid *sw, size_t m, char *ch
 /* One headline metric over two varied keys, as a labelled heatmap. */
 static int chart_sweep2(struct job *j, const struct grid *sw, size_t m, char *chart, size_t size)
 {
-    struct metric_info mi = metric_lookup(sw->m[m].name);
+    struct metric_info mi = metric_words(sw->m[m].name);
     double sc = scale_of(mi.unit), lo = INFINITY, hi = -INFINITY;
     size_t n1 = sw->nval[0], n2 = sw->nval[1];
     double *g = malloc(n1 * n2 * sizeof *g);
     if (!g)
-        return error_set(j->err, ERROR_SYSTEM, sw->t.path, 0, "", "out of memory");
+        return error_set(j->err, ERROR_SYSTEM, sw->t.file, 0, "", "out of memory");
     for (size_t i = 0; i < n1 * n2; i++)
         g[i] = NAN;
     for (size_t i = 0; i < sw->t.nrow; i++)
@@ -1840,8 +1638,8 @@ static int chart_sweep2(struct job *j, const struct grid *sw, size_t m, char *ch
         return -1;
     }
     char key1[120], key2[120];
-    clean_text(key1, sizeof key1, sw->t.cell[0]);
-    clean_text(key2, sizeof key2, sw->t.cell[1]);
+    text_clean(key1, sizeof key1, sw->key[0]);
+    text_clean(key2, sizeof key2, sw->key[1]);
     gp_title(f, j, "set title", mi.label);
     gp_set(f, "set xlabel", key1);
     gp_set(f, "set ylabel", key2);
@@ -1887,7 +1685,7 @@ static void md_point(FILE *md, const struct grid *sw, size_t row)
 {
     for (int k = 0; k < sw->nkeys; k++) {
         fputs(k ? ", " : "", md);
-        md_text(md, sw->t.cell[k]);
+        md_text(md, sw->key[k]);
         fputs(" = ", md);
         md_text(md, key_value(sw, k, row));
     }
@@ -1905,7 +1703,7 @@ static int grid_metric_index(const struct grid *sw, const char *name)
 static void md_grid_value(FILE *md, const struct grid *sw, size_t row, size_t m, const char *before,
                           const char *after)
 {
-    struct metric_info mi = metric_lookup(sw->m[m].name);
+    struct metric_info mi = metric_words(sw->m[m].name);
     double a = grid_value(sw, row, m, 1), b = grid_value(sw, row, m, 2);
     int mdec = money_mdec(a, b);
     char v[64], c[160];
@@ -1928,7 +1726,7 @@ static int sweep_section(struct job *j, const struct grid *sw)
     fputs("## Sweep over ", md);
     for (int k = 0; k < sw->nkeys; k++) {
         fputs(k ? " and " : "", md);
-        md_text(md, sw->t.cell[k]);
+        md_text(md, sw->key[k]);
     }
     fprintf(md,
             "\n\n%zu grid point%s; figures are means over replications with 95%% "
@@ -1947,7 +1745,7 @@ static int sweep_section(struct job *j, const struct grid *sw)
         if (i != best && (second == SIZE_MAX || grid_value(sw, i, (size_t)best_m, 0) >
                                                     grid_value(sw, second, (size_t)best_m, 0)))
             second = i;
-    struct metric_info bi = metric_lookup(sw->m[best_m].name);
+    struct metric_info bi = metric_words(sw->m[best_m].name);
     fprintf(md, "Best point (highest %s): ", bi.label);
     md_point(md, sw, best);
     if (strcmp(bi.name, "switched") == 0)
@@ -1988,7 +1786,7 @@ static int sweep_section(struct job *j, const struct grid *sw)
         }
         if (lo == SIZE_MAX)
             continue;
-        struct metric_info mi = metric_lookup(sw->m[m].name);
+        struct metric_info mi = metric_words(sw->m[m].name);
         char a[64], b[64];
         fmt_value(a, sizeof a, grid_value(sw, lo, m, 0), mi.unit, 2);
         fmt_value(b, sizeof b, grid_value(sw, hi, m, 0), mi.unit, 2);
@@ -2010,7 +1808,7 @@ static int sweep_section(struct job *j, const struct grid *sw)
     for (size_t m = 0; m < sw->nm; m++)
         if (drawn[m]) {
             fputs("![", md);
-            md_text(md, metric_lookup(sw->m[m].name).label);
+            md_text(md, metric_words(sw->m[m].name).label);
             fprintf(md, "](%s.%s)\n\n", chart[m], j->fmt);
         }
     return 0;
@@ -2026,7 +1824,6 @@ struct cmp_row {
 struct cmp_file {
     struct cmp_row *rows;
     size_t n;
-    char path[PATH_SIZE];
 };
 
 static int cmp_read(struct cmp_file *cp, const char *dir, struct error *err)
@@ -2036,27 +1833,26 @@ static int cmp_read(struct cmp_file *cp, const char *dir, struct error *err)
     int c[7];
     struct table t;
     memset(cp, 0, sizeof *cp);
-    if (table_read(&t, dir, "compare.csv", err))
+    if (result_read(&t, dir, "compare.csv", err))
         return -1;
-    snprintf(cp->path, sizeof cp->path, "%s", t.path);
     if (need_cols(&t, names, c, 7, err)) {
-        table_free(&t);
+        table_cleanup(&t);
         return -1;
     }
     int bad = 0;
     if (!(cp->rows = calloc(t.nrow + 1, sizeof *cp->rows)))
-        bad = error_set(err, ERROR_SYSTEM, t.path, 0, "", "out of memory");
+        bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
     for (size_t i = 0; i < t.nrow && !bad; i++) {
         struct cmp_row *r = &cp->rows[cp->n++];
-        clean_text(r->metric, sizeof r->metric, cell(&t, i, (size_t)c[0]));
+        text_clean(r->metric, sizeof r->metric, table_cell(&t, i, (size_t)c[0]));
         trim(r->metric);
         if (!r->metric[0])
-            bad = error_set(err, ERROR_INPUT, t.path, t.line[i + 1], "metric", "empty metric name");
+            bad = error_set(err, ERROR_INPUT, t.file, t.line[i + 1], "metric", "empty metric name");
         double *x[] = {&r->a, &r->b, &r->d, &r->lo, &r->hi, &r->n};
         for (int k = 0; k < 6 && !bad; k++)
             bad = cell_num(&t, i, c[k + 1], x[k], err);
     }
-    table_free(&t);
+    table_cleanup(&t);
     if (bad) {
         free(cp->rows);
         cp->rows = NULL;
@@ -2112,7 +1908,7 @@ static int chart_compare(struct job *j, const struct cmp_file *cp)
     gp_set(f, "set xlabel", "difference B - A, % of A's mean  (grey: the 95% CI includes zero)");
     struct axis a = axis_steps(lo, hi, 1, 0, 4);
     double span = a.hi - a.lo;
-    gp_axis(f, "x", a, U_SHARE, "+");
+    gp_axis(f, "x", a, UNIT_SHARE, "+");
     fprintf(f,
             "set xrange [%.10g:%.10g]\nset yrange [0.4:%.1f]\nunset key\nunset grid\n"
             "set grid xtics linecolor rgb '#dddddd' linewidth 0.5 dashtype solid\n"
@@ -2125,7 +1921,7 @@ static int chart_compare(struct job *j, const struct cmp_file *cp)
         if (!isfinite(r->a) || r->a == 0 || !isfinite(r->d))
             continue;
         fputs(y < k ? ", " : "", f);
-        gp_quote(f, metric_lookup(r->metric).label, 1);
+        gp_quote(f, metric_words(r->metric).label, 1);
         fprintf(f, " %zu", y--);
     }
     fputs(")\n", f);
@@ -2134,7 +1930,7 @@ static int chart_compare(struct job *j, const struct cmp_file *cp)
         const struct cmp_row *r = &cp->rows[i];
         if (!isfinite(r->a) || r->a == 0 || !isfinite(r->d))
             continue;
-        struct metric_info mi = metric_lookup(r->metric);
+        struct metric_info mi = metric_words(r->metric);
         double s = 100 / fabs(r->a), p = r->d * s;
         double end = p >= 0 ? fmax(p, isfinite(r->hi) ? r->hi * s : p)
                             : fmin(p, isfinite(r->lo) ? r->lo * s : p);
@@ -2153,7 +1949,7 @@ static int chart_compare(struct job *j, const struct cmp_file *cp)
 
 static void md_cmp_row(FILE *md, const struct cmp_row *r)
 {
-    struct metric_info mi = metric_lookup(r->metric);
+    struct metric_info mi = metric_words(r->metric);
     int mdec = money_mdec(r->lo, r->hi);
     char a[64], b[64], d[64], c[160];
     fputs("- ", md);
@@ -2194,7 +1990,7 @@ static int cmp_section(struct job *j, const struct cmp_file *cp)
     for (size_t i = 0; i < cp->n; i++)
         if (!distinguishable(&cp->rows[i])) {
             fputs(no++ ? ", " : "", md);
-            md_text(md, metric_lookup(cp->rows[i].metric).label);
+            md_text(md, metric_words(cp->rows[i].metric).label);
         }
     fputs(no ? ".\n\n" : "none.\n\n", md);
     md_image(j, "compare", "B against A, paired differences");
@@ -2203,47 +1999,36 @@ static int cmp_section(struct job *j, const struct cmp_file *cp)
 
 /* ---- the results folder ---- */
 
+/* What plot_scenario_name looks for: the first non-empty scenario.name. */
+struct name_search {
+    char *buf;
+    size_t size;
+    int found;
+};
+
+/* scenario_each_value's callback: keeps the first non-empty scenario.name (inih has trimmed
+ * it). */
+static void name_value(void *ctx, const char *key, const char *value, int line)
+{
+    struct name_search *ns = ctx;
+    (void)line;
+    if (ns->found || strcmp(key, "scenario.name") != 0 || value[0] == '\0')
+        return;
+    ns->found = 1;
+    if (ns->size > 0)
+        text_clean(ns->buf, ns->size, value);
+}
+
 int plot_scenario_name(const char *results_dir, const char *file, char *buf, size_t size,
                        struct error *err)
 {
     char path[PATH_SIZE];
     if (snprintf(path, sizeof path, "%s/%s", results_dir, file) >= (int)sizeof path)
         return error_set(err, ERROR_INPUT, results_dir, 0, "", "folder path too long");
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return error_set(err, ERROR_INPUT, path, 0, "", "cannot read: %s", strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int n = 0, in_scenario = 0, found = 0;
-    while (!found && (len = getline(&line, &cap, f)) > 0) {
-        char *s = line;
-        if (++n == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-            s += 3;
-        if (len > LINE_MAX_BYTES)
-            break;
-        s = trim(s);
-        if (*s == '[') {
-            char *end = strchr(s, ']');
-            if (end) {
-                *end = '\0';
-                in_scenario = strcmp(trim(s + 1), "scenario") == 0;
-            }
-        } else if (in_scenario && strncmp(s, "name", 4) == 0 && strchr(" \t=", s[4])) {
-            char *v = s + 4;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            if (*v == '=') {
-                v = trim(v + 1);
-                found = *v != '\0';
-                if (found && size > 0)
-                    clean_text(buf, size, v);
-            }
-        }
-    }
-    free(line);
-    fclose(f);
-    if (!found)
+    struct name_search ns = {.buf = buf, .size = size};
+    if (scenario_each_value(path, name_value, &ns, err))
+        return -1;
+    if (!ns.found)
         return error_set(err, ERROR_INPUT, path, 0, "scenario.name",
                          "no name in section [scenario]");
     return 0;
@@ -2356,7 +2141,7 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
         size_t len = strlen(raw);
         snprintf(raw + len, sizeof raw - len, " vs %s", b_name);
     }
-    clean_text(j.name, 72, raw); /* a title line holds the name */
+    text_clean(j.name, 72, raw); /* a title line holds the name */
     if (strlen(raw) > strlen(j.name))
         strcat(j.name, "…");
     if (output_make_dir(out_dir)) {
