@@ -15,7 +15,7 @@
 
 /* ---- the files made ---- */
 
-void plot_list_free(struct plot_list *list)
+void plot_list_cleanup(struct plot_list *list)
 {
     if (!list)
         return;

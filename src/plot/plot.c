@@ -13,6 +13,7 @@
 
 #include "switchsim/output.h"
 #include "switchsim/plot.h"
+#include "switchsim/scenario.h"
 #include "text.h"
 #include "plot_int.h"
 
@@ -85,4 +86,28 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
             rc = -1; /* the first failure is reported; the other charts are still drawn */
     }
     return rc;
+}
+
+int plot_default_folder(const char *results_dir, char *buf, size_t size, struct error *err)
+{
+    char name[SCENARIO_NAME_MAX * 4], b_name[SCENARIO_NAME_MAX * 4], full[2 * sizeof name + 8];
+    if (plot_scenario_name(results_dir, "scenario.ini", name, sizeof name, err))
+        return -1;
+    struct error no_b = {0}; /* a compare folder without B's scenario: just "-compare" */
+    if (!plot_has_file(results_dir, "compare.csv"))
+        snprintf(full, sizeof full, "%s%s", name,
+                 plot_has_file(results_dir, "sweep.csv") ? "-sweep" : "");
+    else if (plot_scenario_name(results_dir, "scenario_b.ini", b_name, sizeof b_name, &no_b))
+        snprintf(full, sizeof full, "%s-compare", name);
+    else
+        snprintf(full, sizeof full, "%s-vs-%s", name, b_name);
+    if (output_folder("plots", full, buf, size))
+        return error_set(err, ERROR_INPUT, results_dir, 0, "",
+                         "the chart folder's name does not fit in %zu bytes", size);
+    return 0;
+}
+
+void plot_list_free(struct plot_list *list)
+{
+    plot_list_cleanup(list);
 }

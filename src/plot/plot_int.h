@@ -113,6 +113,9 @@ struct plot_inputs {
 int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err);
 void plot_inputs_cleanup(struct plot_inputs *in);
 
+/* Whether dir/name exists. */
+int plot_has_file(const char *dir, const char *name);
+
 /* Strips blanks from both ends of s, in place; returns where the text now starts. */
 char *plot_trim(char *s);
 

@@ -424,7 +424,7 @@ int plot_scenario_name(const char *results_dir, const char *file, char *buf, siz
     return 0;
 }
 
-static int has_file(const char *dir, const char *name)
+int plot_has_file(const char *dir, const char *name)
 {
     char path[PLOT_PATH_SIZE];
     struct stat st;
@@ -445,15 +445,15 @@ void plot_inputs_cleanup(struct plot_inputs *in)
 int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err)
 {
     memset(in, 0, sizeof *in);
-    in->has_sum = has_file(dir, "summary.csv");
-    in->has_sweep = has_file(dir, "sweep.csv");
-    in->has_cmp = has_file(dir, "compare.csv");
+    in->has_sum = plot_has_file(dir, "summary.csv");
+    in->has_sweep = plot_has_file(dir, "sweep.csv");
+    in->has_cmp = plot_has_file(dir, "compare.csv");
     if (!in->has_sum && !in->has_sweep && !in->has_cmp)
         return error_set(err, ERROR_INPUT, dir, 0, "",
                          "not a results folder: no summary.csv, sweep.csv or compare.csv");
     if (in->has_sum) {
-        in->has_hist = has_file(dir, "savings_hist.csv");
-        in->has_daily = has_file(dir, "daily.csv");
+        in->has_hist = plot_has_file(dir, "savings_hist.csv");
+        in->has_daily = plot_has_file(dir, "daily.csv");
     }
     if ((in->has_sum && sum_read(&in->sum, dir, err)) ||
         (in->has_hist && hist_read(&in->hist, dir, err)) ||
