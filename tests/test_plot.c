@@ -379,9 +379,9 @@ static void test_run_png(void **state)
     for (size_t i = 0; i < made.n; i++)
         listed += strstr(made.names[i], "/bulletin.md") != NULL;
     assert_int_equal(listed, 1);
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     assert_null(made.names);
-    plot_list_free(NULL);
+    plot_list_cleanup(NULL);
 
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
@@ -436,7 +436,7 @@ static void test_run_svg_pdf(void **state)
             } else
                 assert_starts_with_file(out, name, "%PDF", 4);
         }
-        plot_list_free(&made);
+        plot_list_cleanup(&made);
     }
     assert_no_markers();
     remove_tree(res);
@@ -466,6 +466,57 @@ static void test_scenario_name(void **state)
     assert_int_equal(err.kind, ERROR_INPUT);
 }
 
+/* plot_default_folder's name for results_dir, failing the test on an error. */
+static void assert_default_folder(const char *res, const char *expect)
+{
+    char dir[1024];
+    struct error err = {0};
+    if (plot_default_folder(res, dir, sizeof dir, &err))
+        fail_msg("plot_default_folder: %s:%d: %s", err.file, err.line, err.message);
+    assert_string_equal(dir, expect);
+}
+
+/* The default chart folder: plots/NAME for a run, NAME-sweep for a sweep, A-vs-B or
+ * A-compare for a compare, named as output_folder names folders. */
+static void test_default_folder(void **state)
+{
+    (void)state;
+    char res[64], dir[1024];
+    make_temp(res, sizeof res);
+    write_file(res, "scenario.ini", "[scenario]\nname = lga-2015-02\n");
+    write_file(res, "summary.csv", "round,metric,mean\n");
+    assert_default_folder(res, "plots/lga-2015-02");
+    write_file(res, "sweep.csv", "registration.paper_share,switched_mean\n");
+    assert_default_folder(res, "plots/lga-2015-02-sweep");
+    write_file(res, "compare.csv", "metric,a_mean\n");
+    assert_default_folder(res, "plots/lga-2015-02-compare"); /* no scenario_b.ini */
+    write_file(res, "scenario_b.ini", "[scenario]\nrounds = 2\n");
+    assert_default_folder(res, "plots/lga-2015-02-compare"); /* B without a name */
+    write_file(res, "scenario_b.ini", "[scenario]\nname = three-reminders\n");
+    assert_default_folder(res, "plots/lga-2015-02-vs-three-reminders");
+
+    /* bytes a path should not hold become '_', and the name's FNV-1a hash tells it apart */
+    write_file(res, "scenario.ini", "[scenario]\nname = Zürich £ test\n");
+    snprintf(dir, sizeof dir, "%s/compare.csv", res);
+    assert_int_equal(unlink(dir), 0);
+    snprintf(dir, sizeof dir, "%s/sweep.csv", res);
+    assert_int_equal(unlink(dir), 0);
+    assert_default_folder(res, "plots/Zürich_£_test-6f0b486d");
+
+    struct error err = {0};
+    assert_int_equal(plot_default_folder(res, dir, 12, &err), -1); /* does not fit */
+    assert_int_equal(err.kind, ERROR_INPUT);
+    write_file(res, "scenario.ini", "[scenario]\nrounds = 2\n");
+    err = (struct error){0};
+    assert_int_equal(plot_default_folder(res, dir, sizeof dir, &err), -1);
+    assert_int_equal(err.kind, ERROR_INPUT);
+    assert_string_equal(err.key, "scenario.name");
+    remove_tree(res);
+    err = (struct error){0};
+    assert_int_equal(plot_default_folder(res, dir, sizeof dir, &err), -1);
+    assert_int_equal(err.kind, ERROR_INPUT);
+}
+
 /* A one-key sweep: a chart per headline metric with a CI band, and the best point. */
 static void test_sweep_one_key(void **state)
 {
@@ -478,7 +529,7 @@ static void test_sweep_one_key(void **state)
     plot_ok(res, out, "png", &made);
     assert_headline_charts(out, "sweep");
     assert_false(exists(out, "switched.png"));
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = read_file(path);
@@ -508,7 +559,7 @@ static void test_sweep_two_keys(void **state)
     struct plot_list made = {0};
     plot_ok(res, out, "png", &made);
     assert_headline_charts(out, "heat");
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/heat_switched.gp", out);
     char *gp = read_file(path);
@@ -548,7 +599,7 @@ static void test_sweep_text_and_three_keys(void **state)
     struct plot_list made = {0};
     plot_ok(res, out, "png", &made);
     assert_starts_with_file(out, "sweep_switched.png", "\x89PNG", 4);
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
 
     f = fopen(path, "w");
     assert_non_null(f);
@@ -561,7 +612,7 @@ static void test_sweep_text_and_three_keys(void **state)
     snprintf(out, sizeof out, "%s/three", res);
     plot_ok(res, out, "png", &made);
     assert_int_equal(made.n, 1); /* the bulletin only */
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = read_file(path);
     assert_non_null(md);
@@ -585,7 +636,7 @@ static void test_compare(void **state)
     assert_starts_with_file(out, "compare.png", "\x89PNG", 4);
     assert_script_quoted(out, "compare");
     assert_int_equal(made.n, 4); /* compare.dat, compare.gp, bulletin.md, compare.png */
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = read_file(path);
@@ -634,7 +685,7 @@ static void test_no_gnuplot(void **state)
     }
     assert_true(exists(out, "bulletin.md"));
     assert_int_equal(made.n, 2 * N_RUN_CHARTS + 1);
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     remove_tree(res);
 }
 
@@ -675,7 +726,7 @@ static void test_gnuplot_fails(void **state)
     assert_string_equal(err.message,
                         "gnuplot failed: \"switched.gp\" line 7: undefined variable: boom");
     assert_true(strstr(err.file, "/out/switched.gp") != NULL);
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     char *calls = read_file(log);
     assert_non_null(calls);
     char expect[256];
@@ -706,6 +757,7 @@ static void test_bad_input(void **state)
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_int_equal(err.line, 4);
     assert_true(strstr(err.file, "summary.csv") != NULL);
+    assert_string_equal(err.message, "row has 9 fields, the header has 10");
     assert_int_equal(made.n, 0);
     assert_false(exists(res, "out"));
 
@@ -767,11 +819,17 @@ static void test_bad_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_run_png),        cmocka_unit_test(test_run_svg_pdf),
-        cmocka_unit_test(test_scenario_name),  cmocka_unit_test(test_sweep_one_key),
-        cmocka_unit_test(test_sweep_two_keys), cmocka_unit_test(test_sweep_text_and_three_keys),
-        cmocka_unit_test(test_compare),        cmocka_unit_test(test_no_gnuplot),
-        cmocka_unit_test(test_gnuplot_fails),  cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_run_png),
+        cmocka_unit_test(test_run_svg_pdf),
+        cmocka_unit_test(test_scenario_name),
+        cmocka_unit_test(test_default_folder),
+        cmocka_unit_test(test_sweep_one_key),
+        cmocka_unit_test(test_sweep_two_keys),
+        cmocka_unit_test(test_sweep_text_and_three_keys),
+        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_no_gnuplot),
+        cmocka_unit_test(test_gnuplot_fails),
+        cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -1,0 +1,113 @@
+/* plot.c - charts and a bulletin drawn by gnuplot from a results folder (run, sweep, compare).
+ *
+ * This file keeps the entry points. The rest was split off along its seams, the parts sharing
+ * plot_int.h: read.c reads the results folder; gnuplot.c writes scripts and data, quotes text,
+ * lays out axes and runs gnuplot; words.c writes numbers and markdown as people read them;
+ * run.c, sweep.c and compare.c draw the charts of each kind of results (sweep.c and compare.c
+ * with their bulletin sections); bulletin.c writes a run's sentences and bulletin.md. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "switchsim/output.h"
+#include "switchsim/plot.h"
+#include "switchsim/scenario.h"
+#include "text.h"
+#include "plot_int.h"
+
+int plot_results(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err)
+{
+    if (!format || (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf")))
+        return error_set(err, ERROR_INPUT, "--format", 0, "",
+                         "unknown chart format '%.20s': use png, svg or pdf", format ? format : "");
+    if (strlen(results_dir) > PLOT_PATH_SIZE - 100 || strlen(out_dir) > PLOT_PATH_SIZE - 100)
+        return error_set(err, ERROR_INPUT, strlen(out_dir) > PLOT_PATH_SIZE - 100 ? "-o" : "", 0,
+                         "", "folder path longer than %d bytes", PLOT_PATH_SIZE - 100);
+    struct stat st;
+    if (stat(results_dir, &st))
+        return error_set(err, ERROR_INPUT, results_dir, 0, "", "not a results folder: %s",
+                         strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return error_set(err, ERROR_INPUT, results_dir, 0, "",
+                         "not a results folder: not a folder");
+    struct plot_job j = {.dir = out_dir, .fmt = format, .made = made, .err = err};
+    struct plot_inputs in;
+    char raw[1024];
+    if (plot_inputs_read(&in, results_dir, err))
+        return -1;
+    if (plot_scenario_name(results_dir, "scenario.ini", raw, sizeof raw, err)) {
+        plot_inputs_cleanup(&in);
+        return -1;
+    }
+    char b_name[512];
+    struct error no_b = {0};
+    if (in.has_cmp &&
+        plot_scenario_name(results_dir, "scenario_b.ini", b_name, sizeof b_name, &no_b) == 0) {
+        /* a compare is titled by both scenarios: "A vs B" */
+        size_t len = strlen(raw);
+        snprintf(raw + len, sizeof raw - len, " vs %s", b_name);
+    }
+    text_clean(j.name, 72, raw); /* a title line holds the name */
+    if (strlen(raw) > strlen(j.name))
+        strcat(j.name, "…");
+    if (output_make_dir(out_dir)) {
+        plot_inputs_cleanup(&in);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
+                         strerror(errno));
+    }
+    if (!(j.md = open_memstream(&j.md_text, &j.md_size))) {
+        plot_inputs_cleanup(&in);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "out of memory");
+    }
+    fputs("# ", j.md);
+    words_md_text(j.md, raw);
+    fputs("\n\n", j.md);
+    int rc = (in.has_sum && plot_run_section(&j, &in)) ||
+                     (in.has_sweep && plot_sweep_section(&j, &in.sweep)) ||
+                     (in.has_cmp && plot_compare_section(&j, &in.cmp))
+                 ? -1
+                 : 0;
+    plot_inputs_cleanup(&in);
+    if (fclose(j.md) && !rc)
+        rc = error_set(err, ERROR_SYSTEM, out_dir, 0, "", "out of memory");
+    if (!rc)
+        rc = plot_bulletin_write(&j);
+    free(j.md_text);
+    if (rc)
+        return -1;
+    for (size_t i = 0; i < j.n_charts; i++) {
+        int drawn = gp_run(&j, j.charts[i]);
+        if (drawn == -2)
+            return -1; /* no gnuplot: the rest would fail alike */
+        if (drawn)
+            rc = -1; /* the first failure is reported; the other charts are still drawn */
+    }
+    return rc;
+}
+
+int plot_default_folder(const char *results_dir, char *buf, size_t size, struct error *err)
+{
+    char name[SCENARIO_NAME_MAX * 4], b_name[SCENARIO_NAME_MAX * 4], full[2 * sizeof name + 8];
+    if (plot_scenario_name(results_dir, "scenario.ini", name, sizeof name, err))
+        return -1;
+    struct error no_b = {0}; /* a compare folder without B's scenario: just "-compare" */
+    if (!plot_has_file(results_dir, "compare.csv"))
+        snprintf(full, sizeof full, "%s%s", name,
+                 plot_has_file(results_dir, "sweep.csv") ? "-sweep" : "");
+    else if (plot_scenario_name(results_dir, "scenario_b.ini", b_name, sizeof b_name, &no_b))
+        snprintf(full, sizeof full, "%s-compare", name);
+    else
+        snprintf(full, sizeof full, "%s-vs-%s", name, b_name);
+    if (output_folder("plots", full, buf, size))
+        return error_set(err, ERROR_INPUT, results_dir, 0, "",
+                         "the chart folder's name does not fit in %zu bytes", size);
+    return 0;
+}
+
+void plot_list_free(struct plot_list *list)
+{
+    plot_list_cleanup(list);
+}

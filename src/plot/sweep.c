@@ -1,0 +1,367 @@
+/* sweep.c - the charts of a sweep (a line or a heatmap per metric) and its bulletin section. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "plot_int.h"
+
+/* A chart name from a metric: the metric itself when known (safe letters), else by number. */
+static void metric_chart(char *buf, size_t size, const char *prefix, const char *metric, size_t k)
+{
+    if (metric_find(metric, strlen(metric)) >= 0)
+        snprintf(buf, size, "%s_%s", prefix, metric);
+    else
+        snprintf(buf, size, "%s_metric%zu", prefix, k + 1);
+}
+
+static double scale_of(enum metric_unit u)
+{
+    return u == UNIT_SHARE ? 100 : 1;
+}
+
+/* The row holding each value of the only key (the last such row). */
+static void grid_rows(const struct plot_grid *sw, size_t *row)
+{
+    for (size_t i = 0; i < sw->t.nrow; i++)
+        row[sw->pos[0][i]] = i;
+}
+
+/* x tics at the values of key k, as written in sweep.csv (every few when there are many). */
+static void key_tics(FILE *f, const struct plot_grid *sw, int k, const char *ax)
+{
+    size_t n = sw->nval[k], every = n > 15 ? (n + 14) / 15 : 1;
+    fprintf(f, "set %stics nomirror out (", ax);
+    for (size_t v = 0; v < n; v += every) {
+        fputs(v ? ", " : "", f);
+        char text[80];
+        const char *value = plot_grid_key_value(sw, k, sw->order[k][v]);
+        text_clean(text, 28, value); /* long text values would run into each other */
+        if (strlen(text) < strlen(value))
+            strcat(text, "…");
+        gp_quote(f, text, 1);
+        fprintf(f, " %.10g",
+                sw->numeric[k] && ax[0] == 'x' && sw->nkeys == 1
+                    ? plot_grid_key_number(sw, k, sw->order[k][v])
+                    : (double)(v + 1));
+    }
+    fputs(")\n", f);
+}
+
+/* One headline metric against the only varied key, with its 95% CI as a band. */
+static int chart_sweep1(struct plot_job *j, const struct plot_grid *sw, size_t m, char *chart,
+                        size_t size)
+{
+    struct metric_info mi = words_metric(sw->m[m].name);
+    double sc = scale_of(mi.unit), lo = INFINITY, hi = -INFINITY;
+    size_t n = sw->nval[0], *row = malloc(n * sizeof *row);
+    if (!row)
+        return error_set(j->err, ERROR_SYSTEM, sw->t.file, 0, "", "out of memory");
+    grid_rows(sw, row);
+    for (size_t v = 0; v < n; v++)
+        for (int w = 0; w < 3; w++) {
+            double x = plot_grid_value(sw, row[v], m, w) * sc;
+            if (isfinite(x)) {
+                lo = fmin(lo, x);
+                hi = fmax(hi, x);
+            }
+        }
+    if (!isfinite(lo)) {
+        free(row);
+        return 0;
+    }
+    metric_chart(chart, size, "sweep", sw->m[m].name, m);
+    char cols[160];
+    snprintf(cols, sizeof cols, "%s,mean,ci95_low,ci95_high", sw->numeric[0] ? "value" : "index");
+    FILE *d = gp_dat_open(j, chart, cols);
+    if (!d) {
+        free(row);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++) {
+        double mean = plot_grid_value(sw, row[v], m, 0) * sc;
+        double a = plot_grid_value(sw, row[v], m, 1) * sc,
+               b = plot_grid_value(sw, row[v], m, 2) * sc;
+        gp_dat_num(d, sw->numeric[0] ? plot_grid_key_number(sw, 0, row[v]) : (double)(v + 1), 1);
+        gp_dat_num(d, mean, 0);
+        gp_dat_num(d, isfinite(a) ? a : mean, 0);
+        gp_dat_num(d, isfinite(b) ? b : mean, 0);
+        fputc('\n', d);
+    }
+    if (gp_dat_close(j, d, chart)) {
+        free(row);
+        return -1;
+    }
+    char what[300], key[120];
+    text_clean(key, sizeof key, sw->key[0]);
+    snprintf(what, sizeof what, "%s by %s", mi.label, key);
+    FILE *f = gp_open(j, chart, "one headline metric of a sweep with its 95% CI", 0);
+    if (!f) {
+        free(row);
+        return -1;
+    }
+    gp_title(f, j, "set title", what);
+    gp_set(f, "set xlabel", key);
+    gp_set(f, "set ylabel", mi.axis);
+    double min_span = 0.1 * fmax(fabs(lo), fabs(hi)); /* a flat metric stays a flat line */
+    if (hi - lo < min_span) {
+        double mid = (lo + hi) / 2;
+        lo = lo >= 0 ? fmax(0, mid - min_span / 2) : mid - min_span / 2;
+        hi = lo + min_span;
+    }
+    gp_axis(f, "y", gp_axis_nice(lo, hi + (hi - lo) * 0.05, lo >= 0 && lo < 0.5 * hi, 0), mi.unit,
+            NULL);
+    fputs("set key below horizontal maxrows 1\nset bmargin 6\n", f);
+    char dat[96];
+    snprintf(dat, sizeof dat, "%.60s.dat", chart);
+    if (sw->numeric[0]) {
+        double x0 = plot_grid_key_number(sw, 0, row[0]),
+               x1 = plot_grid_key_number(sw, 0, row[n - 1]);
+        double pad = x1 > x0 ? (x1 - x0) * 0.04 : fmax(fabs(x0) * 0.5, 0.5);
+        if (n <= 12)
+            key_tics(f, sw, 0, "x");
+        else
+            gp_axis(f, "x", gp_axis_nice(x0, x1, 0, 0), UNIT_NUMBER, NULL);
+        fprintf(f, "set xrange [%.10g:%.10g]\nplot ", x0 - pad, x1 + pad);
+        gp_quote(f, dat, 0);
+        fputs(" using 1:3:4 with filledcurves linecolor rgb '" GP_SKY "' "
+              "fillstyle transparent solid 0.35 noborder title '95% CI', \\\n     ''"
+              " using 1:2 with linespoints linewidth 2 pointtype 7 pointsize 1.5 "
+              "linecolor rgb '" GP_BLUE "' title 'mean'\n",
+              f);
+    } else {
+        key_tics(f, sw, 0, "x");
+        fprintf(f, "set xrange [0.4:%.1f]\nplot ", n + 0.6);
+        gp_quote(f, dat, 0);
+        fputs(" using 1:2:3:4 with yerrorbars linewidth 2 pointtype 7 pointsize 2 "
+              "linecolor rgb '" GP_BLUE "' title 'mean and 95% CI'\n",
+              f);
+    }
+    free(row);
+    return gp_close(j, f, chart) ? -1 : 1;
+}
+
+/* One headline metric over two varied keys, as a labelled heatmap. */
+static int chart_sweep2(struct plot_job *j, const struct plot_grid *sw, size_t m, char *chart,
+                        size_t size)
+{
+    struct metric_info mi = words_metric(sw->m[m].name);
+    double sc = scale_of(mi.unit), lo = INFINITY, hi = -INFINITY;
+    size_t n1 = sw->nval[0], n2 = sw->nval[1];
+    double *g = malloc(n1 * n2 * sizeof *g);
+    if (!g)
+        return error_set(j->err, ERROR_SYSTEM, sw->t.file, 0, "", "out of memory");
+    for (size_t i = 0; i < n1 * n2; i++)
+        g[i] = NAN;
+    for (size_t i = 0; i < sw->t.nrow; i++)
+        g[sw->pos[0][i] * n2 + sw->pos[1][i]] = plot_grid_value(sw, i, m, 0) * sc;
+    for (size_t i = 0; i < n1 * n2; i++)
+        if (isfinite(g[i])) {
+            lo = fmin(lo, g[i]);
+            hi = fmax(hi, g[i]);
+        }
+    if (!isfinite(lo)) {
+        free(g);
+        return 0;
+    }
+    metric_chart(chart, size, "heat", sw->m[m].name, m);
+    FILE *d = gp_dat_open(j, chart, "index of the first key,index of the second key,mean");
+    if (!d) {
+        free(g);
+        return -1;
+    }
+    for (size_t a = 0; a < n1; a++)
+        for (size_t b = 0; b < n2; b++) {
+            gp_dat_num(d, (double)(a + 1), 1);
+            gp_dat_num(d, (double)(b + 1), 0);
+            gp_dat_num(d, g[a * n2 + b], 0);
+            fputc('\n', d);
+        }
+    if (gp_dat_close(j, d, chart)) {
+        free(g);
+        return -1;
+    }
+    FILE *f = gp_open(j, chart, "one headline metric of a two-key sweep as a heatmap", 0);
+    if (!f) {
+        free(g);
+        return -1;
+    }
+    char key1[120], key2[120];
+    text_clean(key1, sizeof key1, sw->key[0]);
+    text_clean(key2, sizeof key2, sw->key[1]);
+    gp_title(f, j, "set title", mi.label);
+    gp_set(f, "set xlabel", key1);
+    gp_set(f, "set ylabel", key2);
+    gp_set(f, "set cblabel", mi.axis);
+    struct gp_scale cb = gp_axis_nice(lo, hi, 0, 0);
+    gp_axis(f, "cb", cb, mi.unit, NULL);
+    key_tics(f, sw, 0, "x");
+    key_tics(f, sw, 1, "y");
+    fprintf(f,
+            "set xrange [0.5:%.1f]\nset yrange [0.5:%.1f]\nunset grid\nunset key\n"
+            "set border 0\nset tics scale 0\n"
+            "set palette defined (0 '#440154', 1 '#3B528B', 2 '#21918C', 3 '#5EC962', "
+            "4 '#FDE725')\n",
+            n1 + 0.5, n2 + 0.5);
+    if (n1 * n2 <= 150) {
+        const char *font = n1 <= 6 ? "20" : n1 <= 10 ? "16" : "12";
+        for (size_t a = 0; a < n1; a++)
+            for (size_t b = 0; b < n2; b++) {
+                double x = g[a * n2 + b];
+                if (!isfinite(x))
+                    continue;
+                char text[64], at[96], extra[96];
+                words_value(text, sizeof text, x / sc, mi.unit, 2);
+                snprintf(at, sizeof at, "first %zu, first %zu", a + 1, b + 1);
+                snprintf(extra, sizeof extra, "font ',%s' textcolor rgb '%s'", font,
+                         (x - cb.lo) / (cb.hi - cb.lo) < 0.6 ? "#ffffff" : "#000000");
+                gp_label(f, text, at, "center", extra);
+            }
+    }
+    char dat[96];
+    snprintf(dat, sizeof dat, "%.60s.dat", chart);
+    fputs("plot ", f);
+    gp_quote(f, dat, 0);
+    fputs(" using 1:2:(0.5):(0.5):3 with boxxyerror fillstyle solid 1.0 noborder "
+          "fillcolor palette notitle\n",
+          f);
+    free(g);
+    return gp_close(j, f, chart) ? -1 : 1;
+}
+
+/* "key = value" or "key1 = v1, key2 = v2" of a grid point, as markdown text. */
+static void md_point(FILE *md, const struct plot_grid *sw, size_t row)
+{
+    for (int k = 0; k < sw->nkeys; k++) {
+        fputs(k ? ", " : "", md);
+        words_md_text(md, sw->key[k]);
+        fputs(" = ", md);
+        words_md_text(md, plot_grid_key_value(sw, k, row));
+    }
+}
+
+static int grid_metric_index(const struct plot_grid *sw, const char *name)
+{
+    for (size_t m = 0; m < sw->nm; m++)
+        if (strcmp(sw->m[m].name, name) == 0)
+            return (int)m;
+    return -1;
+}
+
+/* A grid point's value of metric m as text: "before VALUE after (95% CI LO to HI)". */
+static void md_grid_value(FILE *md, const struct plot_grid *sw, size_t row, size_t m,
+                          const char *before, const char *after)
+{
+    struct metric_info mi = words_metric(sw->m[m].name);
+    double a = plot_grid_value(sw, row, m, 1), b = plot_grid_value(sw, row, m, 2);
+    int mdec = words_money_mdec(a, b);
+    char v[64], c[160];
+    words_value(v, sizeof v, plot_grid_value(sw, row, m, 0), mi.unit, mdec);
+    fprintf(md, "%s%s%s%s", before, v, after, words_ci(c, sizeof c, a, b, mi.unit, mdec, 0));
+}
+
+int plot_sweep_section(struct plot_job *j, const struct plot_grid *sw)
+{
+    FILE *md = j->md;
+    char chart[PLOT_SWEEP_METRICS_MAX][64];
+    int drawn[PLOT_SWEEP_METRICS_MAX] = {0};
+    for (size_t m = 0; m < sw->nm && sw->nkeys <= 2; m++) {
+        int rc = sw->nkeys == 1 ? chart_sweep1(j, sw, m, chart[m], sizeof chart[m])
+                                : chart_sweep2(j, sw, m, chart[m], sizeof chart[m]);
+        if (rc < 0)
+            return -1;
+        drawn[m] = rc;
+    }
+    fputs("## Sweep over ", md);
+    for (int k = 0; k < sw->nkeys; k++) {
+        fputs(k ? " and " : "", md);
+        words_md_text(md, sw->key[k]);
+    }
+    fprintf(md,
+            "\n\n%zu grid point%s; figures are means over replications with 95%% "
+            "confidence intervals.%s\n\n",
+            sw->t.nrow, sw->t.nrow == 1 ? "" : "s",
+            sw->nkeys > 2 ? " Charts are drawn for sweeps over one or two keys only." : "");
+    int best_m = grid_metric_index(sw, "switched");
+    if (best_m < 0)
+        best_m = 0;
+    size_t best = 0, second = SIZE_MAX;
+    for (size_t i = 1; i < sw->t.nrow; i++)
+        if (plot_grid_value(sw, i, (size_t)best_m, 0) >
+                plot_grid_value(sw, best, (size_t)best_m, 0) ||
+            isnan(plot_grid_value(sw, best, (size_t)best_m, 0)))
+            best = i;
+    for (size_t i = 0; i < sw->t.nrow; i++)
+        if (i != best && (second == SIZE_MAX || plot_grid_value(sw, i, (size_t)best_m, 0) >
+                                                    plot_grid_value(sw, second, (size_t)best_m, 0)))
+            second = i;
+    struct metric_info bi = words_metric(sw->m[best_m].name);
+    fprintf(md, "Best point (highest %s): ", bi.label);
+    md_point(md, sw, best);
+    if (strcmp(bi.name, "switched") == 0)
+        md_grid_value(md, sw, best, (size_t)best_m, ": ", " households switched");
+    else
+        md_grid_value(md, sw, best, (size_t)best_m, ": ", "");
+    static const char *const also[] = {"saving_total", "saving_mean", "conversion"};
+    static const char *const before[] = {", saving ", ", about ", ", conversion "};
+    static const char *const after[] = {" a year", " per switching household", ""};
+    for (int k = 0; k < 3; k++) {
+        int m = grid_metric_index(sw, also[k]);
+        if (m >= 0 && m != best_m && isfinite(plot_grid_value(sw, best, (size_t)m, 0)))
+            md_grid_value(md, sw, best, (size_t)m, before[k], after[k]);
+    }
+    fputs(".", md);
+    if (second != SIZE_MAX) {
+        double best_lo = plot_grid_value(sw, best, (size_t)best_m, 1);
+        double second_hi = plot_grid_value(sw, second, (size_t)best_m, 2);
+        if (isfinite(best_lo) && isfinite(second_hi) && best_lo > second_hi)
+            fputs(" Its 95% CI lies above that of every other point.", md);
+        else if (isfinite(best_lo) && isfinite(second_hi)) {
+            fputs(" Its 95% CI overlaps that of the runner-up (", md);
+            md_point(md, sw, second);
+            fputs("), so the two are not clearly distinguishable.", md);
+        }
+    }
+    fputs("\n\n", md);
+    for (size_t m = 0; m < sw->nm; m++) {
+        size_t lo = SIZE_MAX, hi = SIZE_MAX;
+        for (size_t i = 0; i < sw->t.nrow; i++) {
+            double x = plot_grid_value(sw, i, m, 0);
+            if (isnan(x))
+                continue;
+            if (lo == SIZE_MAX || x < plot_grid_value(sw, lo, m, 0))
+                lo = i;
+            if (hi == SIZE_MAX || x > plot_grid_value(sw, hi, m, 0))
+                hi = i;
+        }
+        if (lo == SIZE_MAX)
+            continue;
+        struct metric_info mi = words_metric(sw->m[m].name);
+        char a[64], b[64];
+        words_value(a, sizeof a, plot_grid_value(sw, lo, m, 0), mi.unit, 2);
+        words_value(b, sizeof b, plot_grid_value(sw, hi, m, 0), mi.unit, 2);
+        fputs("- ", md);
+        words_md_text(md, mi.label);
+        if (strcmp(a, b) == 0) { /* flat */
+            fprintf(md, ": %s at every point.\n", a);
+            continue;
+        }
+        md_grid_value(md, sw, lo, m, ": lowest ", "");
+        fputs(" at ", md);
+        md_point(md, sw, lo);
+        md_grid_value(md, sw, hi, m, "; highest ", "");
+        fputs(" at ", md);
+        md_point(md, sw, hi);
+        fputs(".\n", md);
+    }
+    fputs("\n", md);
+    for (size_t m = 0; m < sw->nm; m++)
+        if (drawn[m]) {
+            fputs("![", md);
+            words_md_text(md, words_metric(sw->m[m].name).label);
+            fprintf(md, "](%s.%s)\n\n", chart[m], j->fmt);
+        }
+    return 0;
+}
