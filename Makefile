@@ -29,8 +29,10 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# made afresh: src/plot/sweep.c and src/sweep.c both give a member named sweep.o
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)

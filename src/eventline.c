@@ -59,8 +59,10 @@ int eventline_sort(struct eventline *l, struct calendar *cal)
         calendar_cancel(cal, l->armed);
         l->armed = 0;
     }
+    if (l->head == l->len)
+        return 0; /* nothing waits (and items may be NULL: qsort must not see it) */
     qsort(l->items + l->head, l->len - l->head, sizeof *l->items, item_order);
-    return l->head < l->len ? arm(l, cal) : 0;
+    return arm(l, cal);
 }
 
 int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_item *out)

@@ -12,7 +12,6 @@
 #include <gsl/gsl_errno.h>
 
 #include "switchsim/compare.h"
-#include "switchsim/output.h"
 #include "switchsim/plot.h"
 #include "switchsim/results.h"
 #include "switchsim/run.h"
@@ -337,32 +336,15 @@ static int cmd_plot(struct options *o)
     if (o->s.out_dir) {
         if ((size_t)snprintf(dir, sizeof dir, "%s", o->s.out_dir) >= sizeof dir)
             return bad_usage("-o %.40s...: the folder name is too long", o->s.out_dir);
-    } else {
-        /* TEMPORARY until plot_default_folder lands */
-        char name[SCENARIO_NAME_MAX * 4], b_name[SCENARIO_NAME_MAX * 4], path[1200];
-        char full[SCENARIO_NAME_MAX * 8 + 16], suffix[SCENARIO_NAME_MAX * 4 + 8] = "";
-        if (plot_scenario_name(o->paths[0], "scenario.ini", name, sizeof name, &err))
-            return report(&err);
-        snprintf(path, sizeof path, "%s/sweep.csv", o->paths[0]);
-        if (access(path, F_OK) == 0)
-            snprintf(suffix, sizeof suffix, "-sweep");
-        snprintf(path, sizeof path, "%s/compare.csv", o->paths[0]);
-        if (access(path, F_OK) == 0) {
-            struct error no_b = {0};
-            if (plot_scenario_name(o->paths[0], "scenario_b.ini", b_name, sizeof b_name, &no_b))
-                snprintf(suffix, sizeof suffix, "-compare");
-            else
-                snprintf(suffix, sizeof suffix, "-vs-%.*s", (int)sizeof suffix - 8, b_name);
-        }
-        snprintf(full, sizeof full, "%s%s", name, suffix);
-        output_folder("plots", full, dir, sizeof dir);
+    } else if (plot_default_folder(o->paths[0], dir, sizeof dir, &err)) {
+        return report(&err);
     }
     struct plot_list made = {0};
     int rc = plot_results(o->paths[0], dir, o->format ? o->format : "png", &made, &err);
     if (!o->quiet)
         for (size_t k = 0; k < made.n; k++)
             printf("%s\n", made.names[k]);
-    plot_list_free(&made);
+    plot_list_cleanup(&made);
     return rc ? report(&err) : EXIT_OK;
 }
 

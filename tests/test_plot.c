@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "switchsim/plot.h"
+#include "testutil.h"
 
 /* Marker files a scenario name tries to create through gnuplot; none may ever exist. */
 static char marker[3][128];
@@ -22,41 +23,6 @@ static char evil_name[1024];
 
 static const char *const run_charts[] = {"savings", "switched", "timeline", "conversion", "tariff"};
 #define N_RUN_CHARTS (sizeof run_charts / sizeof *run_charts)
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file as a string (caller frees), or NULL. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
-static int exists(const char *dir, const char *name)
-{
-    char path[1024];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
-}
 
 static void assert_starts_with_file(const char *dir, const char *name, const char *magic,
                                     size_t len)
@@ -72,40 +38,6 @@ static void assert_starts_with_file(const char *dir, const char *name, const cha
         fail_msg("%s does not start with the expected magic", path);
 }
 
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected to find [%s] in:\n%s", needle, text);
-}
-
-/* rm -r of a folder this test made (regular files and folders only). */
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[1024];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static void make_temp(char *buf, size_t size)
-{
-    snprintf(buf, size, "/tmp/switchsim_test_plot_XXXXXX");
-    assert_non_null(mkdtemp(buf));
-}
-
 /* A scenario.ini whose name tries every way into a shell or gnuplot. */
 static void write_scenario(const char *dir)
 {
@@ -114,7 +46,7 @@ static void write_scenario(const char *dir)
              "; resolved scenario\n\n[scenario]\n; name used for output folders\nname = %s\n"
              "rounds = 2\n\n[other]\nname = not this one\n",
              evil_name);
-    write_file(dir, "scenario.ini", ini);
+    testutil_write(testutil_path(dir, "scenario.ini"), ini);
 }
 
 static void append_summary_row(FILE *f, const char *round, const char *metric, double mean,
@@ -188,10 +120,11 @@ static void write_run(const char *dir)
     fputs("1000,inf,20\n", f);
     assert_int_equal(fclose(f), 0);
 
-    write_file(dir, "bids.csv",
-               "replication,round,lot,supplier,bid,won,role\n"
-               "1,1,direct_debit,\"Evil, `touch x` Ltd\",940.5,1,winner\n");
-    write_file(dir, "replications.csv", "replication,round,registered,switched\n1,1,11000,2500\n");
+    testutil_write(testutil_path(dir, "bids.csv"),
+                   "replication,round,lot,supplier,bid,won,role\n"
+                   "1,1,direct_debit,\"Evil, `touch x` Ltd\",940.5,1,winner\n");
+    testutil_write(testutil_path(dir, "replications.csv"),
+                   "replication,round,registered,switched\n1,1,11000,2500\n");
 }
 
 static const char *const headline[] = {"registered",         "switched",    "conversion",
@@ -258,16 +191,16 @@ static void write_sweep2(const char *dir)
 static void write_compare(const char *dir)
 {
     write_scenario(dir);
-    write_file(dir, "compare.csv",
-               "metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,n\n"
-               "registered,21862,21862,0,0,0,20\n"
-               "switched,5531,5843,312,150,470,20\n"
-               "conversion,0.253,0.267,0.0143,0.0068,0.0214,20\n"
-               "conversion_paper,0.5,0.49,-0.01,-0.03,0.01,20\n"
-               "saving_mean,271,267,-4,-7,-1,20\n"
-               "saving_total,1500000,1560000,60000,20000,100000,20\n"
-               "winning_annual_cost,942,946,4,-2,10,20\n"
-               "auction_failed,0,0,0,,,20\n");
+    testutil_write(testutil_path(dir, "compare.csv"),
+                   "metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,n\n"
+                   "registered,21862,21862,0,0,0,20\n"
+                   "switched,5531,5843,312,150,470,20\n"
+                   "conversion,0.253,0.267,0.0143,0.0068,0.0214,20\n"
+                   "conversion_paper,0.5,0.49,-0.01,-0.03,0.01,20\n"
+                   "saving_mean,271,267,-4,-7,-1,20\n"
+                   "saving_total,1500000,1560000,60000,20000,100000,20\n"
+                   "winning_annual_cost,942,946,4,-2,10,20\n"
+                   "auction_failed,0,0,0,,,20\n");
 }
 
 static void assert_no_markers(void)
@@ -282,7 +215,7 @@ static void assert_script_quoted(const char *dir, const char *chart)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.gp", dir, chart);
-    char *s = read_file(path);
+    char *s = testutil_read(path);
     assert_non_null(s);
     int quoted = 0, comment = 0;
     for (const char *p = s; *p; p++) {
@@ -355,7 +288,7 @@ static void test_run_png(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_run(res);
     snprintf(out, sizeof out, "%s/plots/new", res);
     struct plot_list made = {0};
@@ -369,9 +302,9 @@ static void test_run_png(void **state)
         snprintf(name, sizeof name, "%s.png", run_charts[i]);
         assert_starts_with_file(out, name, "\x89PNG\r\n\x1a\n", 8);
         snprintf(name, sizeof name, "%s.gp", run_charts[i]);
-        assert_true(exists(out, name));
+        assert_true(testutil_exists(testutil_path(out, name)));
         snprintf(name, sizeof name, "%s.dat", run_charts[i]);
-        assert_true(exists(out, name));
+        assert_true(testutil_exists(testutil_path(out, name)));
         assert_script_quoted(out, run_charts[i]);
     }
     assert_int_equal(made.n, 3 * N_RUN_CHARTS + 1);
@@ -385,28 +318,29 @@ static void test_run_png(void **state)
 
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
-    char *md = read_file(path);
+    char *md = testutil_read(path);
     assert_non_null(md);
-    assert_contains(md, "5,531 households switched (95% CI 5,480 to 5,580)");
-    assert_contains(md, "saving £1.5m a year (95% CI £1.4m to £1.6m)");
-    assert_contains(md, "about £271 each (95% CI £268 to £274)");
-    assert_contains(md, "50.3% of online registrations (95% CI 49.9% to 50.8%)");
-    assert_contains(md, "50.0% of paper ones (95% CI 47.0% to 53.0%)");
-    assert_contains(md, "£942 a year (95% CI £934 to £950), £48 less than the market's best");
-    assert_contains(md, "| 2 | 3,042 (95% CI 3,014 to 3,069) |");
-    assert_contains(md, "![Households switched by round](switched.png)");
-    assert_contains(md, "Evil \\`touch"); /* markdown punctuation escaped */
+    testutil_assert_contains(md, "5,531 households switched (95% CI 5,480 to 5,580)");
+    testutil_assert_contains(md, "saving £1.5m a year (95% CI £1.4m to £1.6m)");
+    testutil_assert_contains(md, "about £271 each (95% CI £268 to £274)");
+    testutil_assert_contains(md, "50.3% of online registrations (95% CI 49.9% to 50.8%)");
+    testutil_assert_contains(md, "50.0% of paper ones (95% CI 47.0% to 53.0%)");
+    testutil_assert_contains(md,
+                             "£942 a year (95% CI £934 to £950), £48 less than the market's best");
+    testutil_assert_contains(md, "| 2 | 3,042 (95% CI 3,014 to 3,069) |");
+    testutil_assert_contains(md, "![Households switched by round](switched.png)");
+    testutil_assert_contains(md, "Evil \\`touch"); /* markdown punctuation escaped */
     free(md);
 
     snprintf(path, sizeof path, "%s/switched.gp", out);
-    char *gp = read_file(path);
+    char *gp = testutil_read(path);
     assert_non_null(gp);
-    assert_contains(gp, "set label 100 'Evil `touch ");
-    assert_contains(gp, "` '' \" system(");
-    assert_contains(gp, "set label '3,042' at first 2,"); /* round 2's bar */
+    testutil_assert_contains(gp, "set label 100 'Evil `touch ");
+    testutil_assert_contains(gp, "` '' \" system(");
+    testutil_assert_contains(gp, "set label '3,042' at first 2,"); /* round 2's bar */
     free(gp);
     assert_no_markers();
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* The same folder in SVG and PDF. */
@@ -414,7 +348,7 @@ static void test_run_svg_pdf(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_run(res);
     static const char *const formats[] = {"svg", "pdf"};
     for (int k = 0; k < 2; k++) {
@@ -429,9 +363,9 @@ static void test_run_svg_pdf(void **state)
             if (k == 0) {
                 char path[256];
                 snprintf(path, sizeof path, "%s/%s", out, name);
-                char *svg = read_file(path);
+                char *svg = testutil_read(path);
                 assert_non_null(svg);
-                assert_contains(svg, "<svg");
+                testutil_assert_contains(svg, "<svg");
                 free(svg);
             } else
                 assert_starts_with_file(out, name, "%PDF", 4);
@@ -439,14 +373,14 @@ static void test_run_svg_pdf(void **state)
         plot_list_cleanup(&made);
     }
     assert_no_markers();
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 static void test_scenario_name(void **state)
 {
     (void)state;
     char res[64], name[1024];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_scenario(res);
     struct error err = {0};
     assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), 0);
@@ -454,13 +388,14 @@ static void test_scenario_name(void **state)
     char small[8];
     assert_int_equal(plot_scenario_name(res, "scenario.ini", small, sizeof small, &err), 0);
     assert_string_equal(small, "Evil `t");
-    write_file(res, "scenario.ini", "\xEF\xBB\xBF[scenario]\r\nname\t=  Zürich £ test \r\n");
+    testutil_write(testutil_path(res, "scenario.ini"),
+                   "\xEF\xBB\xBF[scenario]\r\nname\t=  Zürich £ test \r\n");
     assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), 0);
     assert_string_equal(name, "Zürich £ test");
-    write_file(res, "scenario.ini", "[scenario]\nrounds = 1\n[x]\nname = y\n");
+    testutil_write(testutil_path(res, "scenario.ini"), "[scenario]\nrounds = 1\n[x]\nname = y\n");
     assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
-    remove_tree(res);
+    testutil_remove_tree(res);
     err = (struct error){0};
     assert_int_equal(plot_scenario_name(res, "scenario.ini", name, sizeof name, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
@@ -482,21 +417,21 @@ static void test_default_folder(void **state)
 {
     (void)state;
     char res[64], dir[1024];
-    make_temp(res, sizeof res);
-    write_file(res, "scenario.ini", "[scenario]\nname = lga-2015-02\n");
-    write_file(res, "summary.csv", "round,metric,mean\n");
+    testutil_temp_dir(res, sizeof res, "plot");
+    testutil_write(testutil_path(res, "scenario.ini"), "[scenario]\nname = lga-2015-02\n");
+    testutil_write(testutil_path(res, "summary.csv"), "round,metric,mean\n");
     assert_default_folder(res, "plots/lga-2015-02");
-    write_file(res, "sweep.csv", "registration.paper_share,switched_mean\n");
+    testutil_write(testutil_path(res, "sweep.csv"), "registration.paper_share,switched_mean\n");
     assert_default_folder(res, "plots/lga-2015-02-sweep");
-    write_file(res, "compare.csv", "metric,a_mean\n");
+    testutil_write(testutil_path(res, "compare.csv"), "metric,a_mean\n");
     assert_default_folder(res, "plots/lga-2015-02-compare"); /* no scenario_b.ini */
-    write_file(res, "scenario_b.ini", "[scenario]\nrounds = 2\n");
+    testutil_write(testutil_path(res, "scenario_b.ini"), "[scenario]\nrounds = 2\n");
     assert_default_folder(res, "plots/lga-2015-02-compare"); /* B without a name */
-    write_file(res, "scenario_b.ini", "[scenario]\nname = three-reminders\n");
+    testutil_write(testutil_path(res, "scenario_b.ini"), "[scenario]\nname = three-reminders\n");
     assert_default_folder(res, "plots/lga-2015-02-vs-three-reminders");
 
     /* bytes a path should not hold become '_', and the name's FNV-1a hash tells it apart */
-    write_file(res, "scenario.ini", "[scenario]\nname = Zürich £ test\n");
+    testutil_write(testutil_path(res, "scenario.ini"), "[scenario]\nname = Zürich £ test\n");
     snprintf(dir, sizeof dir, "%s/compare.csv", res);
     assert_int_equal(unlink(dir), 0);
     snprintf(dir, sizeof dir, "%s/sweep.csv", res);
@@ -506,12 +441,12 @@ static void test_default_folder(void **state)
     struct error err = {0};
     assert_int_equal(plot_default_folder(res, dir, 12, &err), -1); /* does not fit */
     assert_int_equal(err.kind, ERROR_INPUT);
-    write_file(res, "scenario.ini", "[scenario]\nrounds = 2\n");
+    testutil_write(testutil_path(res, "scenario.ini"), "[scenario]\nrounds = 2\n");
     err = (struct error){0};
     assert_int_equal(plot_default_folder(res, dir, sizeof dir, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_string_equal(err.key, "scenario.name");
-    remove_tree(res);
+    testutil_remove_tree(res);
     err = (struct error){0};
     assert_int_equal(plot_default_folder(res, dir, sizeof dir, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
@@ -522,30 +457,31 @@ static void test_sweep_one_key(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_sweep1(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
     plot_ok(res, out, "png", &made);
     assert_headline_charts(out, "sweep");
-    assert_false(exists(out, "switched.png"));
+    assert_false(testutil_exists(testutil_path(out, "switched.png")));
     plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
-    char *md = read_file(path);
+    char *md = testutil_read(path);
     assert_non_null(md);
-    assert_contains(md, "## Sweep over registration.paper\\_share");
-    assert_contains(md, "Best point (highest households switched): registration.paper\\_share = "
-                        "0.4: 25,000 households switched (95% CI 24,750 to 25,250), saving "
-                        "£8.0m a year (95% CI £7.9m to £8.1m)");
-    assert_contains(md, "- conversion: 50.0% at every point.");
-    assert_contains(md, "Its 95% CI lies above that of every other point.");
-    assert_contains(md, "- households switched: lowest 10,000 (95% CI 9,900 to 10,100) at "
-                        "registration.paper\\_share = 0.1; highest 25,000");
-    assert_contains(md, "![households switched](sweep_switched.png)");
+    testutil_assert_contains(md, "## Sweep over registration.paper\\_share");
+    testutil_assert_contains(
+        md, "Best point (highest households switched): registration.paper\\_share = "
+            "0.4: 25,000 households switched (95% CI 24,750 to 25,250), saving "
+            "£8.0m a year (95% CI £7.9m to £8.1m)");
+    testutil_assert_contains(md, "- conversion: 50.0% at every point.");
+    testutil_assert_contains(md, "Its 95% CI lies above that of every other point.");
+    testutil_assert_contains(md, "- households switched: lowest 10,000 (95% CI 9,900 to 10,100) at "
+                                 "registration.paper\\_share = 0.1; highest 25,000");
+    testutil_assert_contains(md, "![households switched](sweep_switched.png)");
     free(md);
     assert_no_markers();
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* A two-key sweep: a labelled heatmap per headline metric; text values stay text. */
@@ -553,7 +489,7 @@ static void test_sweep_two_keys(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_sweep2(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
@@ -562,21 +498,22 @@ static void test_sweep_two_keys(void **state)
     plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/heat_switched.gp", out);
-    char *gp = read_file(path);
+    char *gp = testutil_read(path);
     assert_non_null(gp);
-    assert_contains(gp, "set xlabel 'auction.rule `touch ");
-    assert_contains(gp, "('first_price' 1, '2nd''%%d %%s\"`id`' 2)"); /* %% for tic formats */
-    assert_contains(gp, "set label '15,000' at first 2, first 3");
+    testutil_assert_contains(gp, "set xlabel 'auction.rule `touch ");
+    testutil_assert_contains(gp,
+                             "('first_price' 1, '2nd''%%d %%s\"`id`' 2)"); /* %% for tic formats */
+    testutil_assert_contains(gp, "set label '15,000' at first 2, first 3");
     free(gp);
     snprintf(path, sizeof path, "%s/bulletin.md", out);
-    char *md = read_file(path);
+    char *md = testutil_read(path);
     assert_non_null(md);
-    assert_contains(md, "## Sweep over auction.rule \\`touch ");
-    assert_contains(md, "auction.rule \\`touch ");
-    assert_contains(md, "paper.clerks = 8: 15,000 households switched");
+    testutil_assert_contains(md, "## Sweep over auction.rule \\`touch ");
+    testutil_assert_contains(md, "auction.rule \\`touch ");
+    testutil_assert_contains(md, "paper.clerks = 8: 15,000 households switched");
     free(md);
     assert_no_markers();
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* A text key gets points with error bars; three keys get the bulletin without charts. */
@@ -584,7 +521,7 @@ static void test_sweep_text_and_three_keys(void **state)
 {
     (void)state;
     char res[64], out[128], path[256];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_scenario(res);
     snprintf(path, sizeof path, "%s/sweep.csv", res);
     FILE *f = fopen(path, "w");
@@ -614,13 +551,13 @@ static void test_sweep_text_and_three_keys(void **state)
     assert_int_equal(made.n, 1); /* the bulletin only */
     plot_list_cleanup(&made);
     snprintf(path, sizeof path, "%s/bulletin.md", out);
-    char *md = read_file(path);
+    char *md = testutil_read(path);
     assert_non_null(md);
-    assert_contains(md, "Charts are drawn for sweeps over one or two keys only.");
-    assert_contains(md, "auction.rule = second\\_price, paper.clerks = 4, "
-                        "registration.paper\\_share = 0.2: 10,000 households switched");
+    testutil_assert_contains(md, "Charts are drawn for sweeps over one or two keys only.");
+    testutil_assert_contains(md, "auction.rule = second\\_price, paper.clerks = 4, "
+                                 "registration.paper\\_share = 0.2: 10,000 households switched");
     free(md);
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* A compare folder: one chart of relative differences, and which ones are distinguishable. */
@@ -628,7 +565,7 @@ static void test_compare(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_compare(res);
     snprintf(out, sizeof out, "%s/out", res);
     struct plot_list made = {0};
@@ -639,20 +576,22 @@ static void test_compare(void **state)
     plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
-    char *md = read_file(path);
+    char *md = testutil_read(path);
     assert_non_null(md);
-    assert_contains(md, "- households switched: 5,531 under A, 5,843 under B: +312 "
-                        "(95% CI +150 to +470), +5.6% of A.");
-    assert_contains(md, "- conversion: 25.3% under A, 26.7% under B: +1.4 pp "
-                        "(95% CI +0.7 pp to +2.1 pp)");
-    assert_contains(md, "- saving per switching household: £271 under A, £267 under B: -£4 "
-                        "(95% CI -£7 to -£1)");
-    assert_contains(md, "Not distinguishable from zero: households registered, paper "
-                        "conversion, winning tariff (reference household), lots that failed the "
-                        "reserve.");
+    testutil_assert_contains(md, "- households switched: 5,531 under A, 5,843 under B: +312 "
+                                 "(95% CI +150 to +470), +5.6% of A.");
+    testutil_assert_contains(md, "- conversion: 25.3% under A, 26.7% under B: +1.4 pp "
+                                 "(95% CI +0.7 pp to +2.1 pp)");
+    testutil_assert_contains(md,
+                             "- saving per switching household: £271 under A, £267 under B: -£4 "
+                             "(95% CI -£7 to -£1)");
+    testutil_assert_contains(
+        md, "Not distinguishable from zero: households registered, paper "
+            "conversion, winning tariff (reference household), lots that failed the "
+            "reserve.");
     free(md);
     assert_no_markers();
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* Without gnuplot on PATH: scripts and bulletin are written, then ERROR_SYSTEM with a hint. */
@@ -660,7 +599,7 @@ static void test_no_gnuplot(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_run(res);
     snprintf(out, sizeof out, "%s/out", res);
     const char *path_env = getenv("PATH");
@@ -674,19 +613,19 @@ static void test_no_gnuplot(void **state)
     free(saved);
     assert_int_equal(rc, -1);
     assert_int_equal(err.kind, ERROR_SYSTEM);
-    assert_contains(err.message, "gnuplot not found: install it with apt-get install "
-                                 "gnuplot-nox");
+    testutil_assert_contains(err.message, "gnuplot not found: install it with apt-get install "
+                                          "gnuplot-nox");
     for (size_t i = 0; i < N_RUN_CHARTS; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s.gp", run_charts[i]);
-        assert_true(exists(out, name));
+        assert_true(testutil_exists(testutil_path(out, name)));
         snprintf(name, sizeof name, "%s.png", run_charts[i]);
-        assert_false(exists(out, name));
+        assert_false(testutil_exists(testutil_path(out, name)));
     }
-    assert_true(exists(out, "bulletin.md"));
+    assert_true(testutil_exists(testutil_path(out, "bulletin.md")));
     assert_int_equal(made.n, 2 * N_RUN_CHARTS + 1);
     plot_list_cleanup(&made);
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* A gnuplot that fails: ERROR_SYSTEM with its message; it ran in out_dir with the script
@@ -695,7 +634,7 @@ static void test_gnuplot_fails(void **state)
 {
     (void)state;
     char res[64], out[128], bin[128], log[160], script[1024];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_run(res);
     snprintf(out, sizeof out, "%s/out", res);
     snprintf(bin, sizeof bin, "%s/bin", res);
@@ -706,7 +645,7 @@ static void test_gnuplot_fails(void **state)
              "echo '         plot x' >&2\necho '              ^' >&2\n"
              "echo \"\\\"$1\\\" line 7: undefined variable: boom\" >&2\nexit 1\n",
              log);
-    write_file(bin, "gnuplot", script);
+    testutil_write(testutil_path(bin, "gnuplot"), script);
     char fake[256];
     snprintf(fake, sizeof fake, "%s/gnuplot", bin);
     assert_int_equal(chmod(fake, 0755), 0);
@@ -727,15 +666,15 @@ static void test_gnuplot_fails(void **state)
                         "gnuplot failed: \"switched.gp\" line 7: undefined variable: boom");
     assert_true(strstr(err.file, "/out/switched.gp") != NULL);
     plot_list_cleanup(&made);
-    char *calls = read_file(log);
+    char *calls = testutil_read(log);
     assert_non_null(calls);
     char expect[256];
     snprintf(expect, sizeof expect, "%s|1|switched.gp\n", out);
-    assert_contains(calls, expect);
+    testutil_assert_contains(calls, expect);
     snprintf(expect, sizeof expect, "%s|1|timeline.gp\n", out); /* the others still drawn */
-    assert_contains(calls, expect);
+    testutil_assert_contains(calls, expect);
     free(calls);
-    remove_tree(res);
+    testutil_remove_tree(res);
 }
 
 /* Malformed results: file and line, nothing written. */
@@ -743,14 +682,14 @@ static void test_bad_input(void **state)
 {
     (void)state;
     char res[64], out[128];
-    make_temp(res, sizeof res);
+    testutil_temp_dir(res, sizeof res, "plot");
     write_run(res);
     snprintf(out, sizeof out, "%s/out", res);
-    write_file(res, "summary.csv",
-               "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n"
-               "1,switched,10,1,9,11,9,10,11,20\n"
-               "\n"
-               "1,registered,10,1,9,11,9,10,11\n");
+    testutil_write(testutil_path(res, "summary.csv"),
+                   "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n"
+                   "1,switched,10,1,9,11,9,10,11,20\n"
+                   "\n"
+                   "1,registered,10,1,9,11,9,10,11\n");
     struct plot_list made = {0};
     struct error err = {0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
@@ -759,38 +698,39 @@ static void test_bad_input(void **state)
     assert_true(strstr(err.file, "summary.csv") != NULL);
     assert_string_equal(err.message, "row has 9 fields, the header has 10");
     assert_int_equal(made.n, 0);
-    assert_false(exists(res, "out"));
+    assert_false(testutil_exists(testutil_path(res, "out")));
 
-    write_file(res, "summary.csv",
-               "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\r\n"
-               "1,switched,12x,1,9,11,9,10,11,20\r\n");
+    testutil_write(testutil_path(res, "summary.csv"),
+                   "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\r\n"
+                   "1,switched,12x,1,9,11,9,10,11,20\r\n");
     err = (struct error){0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_int_equal(err.line, 2);
     assert_string_equal(err.key, "mean");
 
-    write_file(res, "summary.csv", "round,metric,mean\n1,switched,12\n");
+    testutil_write(testutil_path(res, "summary.csv"), "round,metric,mean\n1,switched,12\n");
     err = (struct error){0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_int_equal(err.line, 1);
     assert_string_equal(err.key, "ci95_low");
 
-    write_file(res, "summary.csv", "");
+    testutil_write(testutil_path(res, "summary.csv"), "");
     err = (struct error){0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
 
-    write_file(res, "summary.csv",
-               "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n"
-               "1,\"switched,10,1,9,11,9,10,11,20\n");
+    testutil_write(testutil_path(res, "summary.csv"),
+                   "round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n"
+                   "1,\"switched,10,1,9,11,9,10,11,20\n");
     err = (struct error){0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
 
     write_run(res);
-    write_file(res, "savings_hist.csv", "bin_low,bin_high,count\n0,50,10\n50,40,3\n");
+    testutil_write(testutil_path(res, "savings_hist.csv"),
+                   "bin_low,bin_high,count\n0,50,10\n50,40,3\n");
     err = (struct error){0};
     assert_int_equal(plot_results(res, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
@@ -802,18 +742,18 @@ static void test_bad_input(void **state)
     assert_string_equal(err.file, "--format");
 
     char empty[64];
-    make_temp(empty, sizeof empty);
+    testutil_temp_dir(empty, sizeof empty, "plot");
     err = (struct error){0};
     assert_int_equal(plot_results(empty, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
-    assert_contains(err.message, "not a results folder");
-    remove_tree(empty);
+    testutil_assert_contains(err.message, "not a results folder");
+    testutil_remove_tree(empty);
     err = (struct error){0};
     assert_int_equal(plot_results(empty, out, "png", &made, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_int_equal(made.n, 0);
-    assert_false(exists(res, "out"));
-    remove_tree(res);
+    assert_false(testutil_exists(testutil_path(res, "out")));
+    testutil_remove_tree(res);
 }
 
 int main(void)

@@ -146,3 +146,38 @@ int testutil_teardown(void **state)
     testutil_remove_tree(testutil_tmp);
     return 0;
 }
+
+void testutil_data_path(char *buf, size_t size, const char *rel)
+{
+    const char *d = getenv("SWITCHSIM_TEST_DATA");
+    snprintf(buf, size, "%s/%s", d && *d ? d : "tests/data", rel);
+}
+
+struct scenario *testutil_load_ok(const char *rel, const char *const *sets, size_t n_sets)
+{
+    char path[512];
+    struct error err = {0};
+    testutil_data_path(path, sizeof path, rel);
+    struct scenario *sc = scenario_load(path, sets, n_sets, &err);
+    if (!sc) {
+        char line[1400];
+        error_format(&err, line, sizeof line);
+        fail_msg("loading %s failed: %s", path, line);
+    }
+    return sc;
+}
+
+void testutil_load_bad(const char *rel, const char *const *sets, size_t n_sets, char *line,
+                       size_t size)
+{
+    char path[512];
+    struct error err = {0};
+    testutil_data_path(path, sizeof path, rel);
+    struct scenario *sc = scenario_load(path, sets, n_sets, &err);
+    if (sc) {
+        scenario_destroy(sc);
+        fail_msg("%s loaded, but should fail", path);
+    }
+    assert_int_equal(err.kind, ERROR_INPUT);
+    error_format(&err, line, size);
+}

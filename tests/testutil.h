@@ -55,4 +55,15 @@ struct testutil_stopper {
 };
 void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
 
+/* tests/data/REL, or $SWITCHSIM_TEST_DATA/REL when that is set, into buf. */
+void testutil_data_path(char *buf, size_t size, const char *rel);
+
+/* Loads the scenario at testutil_data_path(rel) with the overrides, failing the test with
+ * its error when it does not load. */
+struct scenario *testutil_load_ok(const char *rel, const char *const *sets, size_t n_sets);
+
+/* Loads it expecting bad input (ERROR_INPUT), and writes the formatted error into line. */
+void testutil_load_bad(const char *rel, const char *const *sets, size_t n_sets, char *line,
+                       size_t size);
+
 #endif

@@ -17,9 +17,6 @@ struct plot_list {
  * no-op. The struct itself belongs to the caller. */
 void plot_list_cleanup(struct plot_list *list);
 
-/* Deprecated: the old name of plot_list_cleanup, kept only until src/main.c calls that. */
-void plot_list_free(struct plot_list *list);
-
 /* Draws every chart the results folder `results_dir` allows (a run, a sweep, or a compare,
  * recognised by which files it holds: summary.csv with daily.csv and savings_hist.csv when
  * present, sweep.csv, compare.csv) into out_dir (created if missing), in format "png", "svg"

@@ -107,7 +107,3 @@ int plot_default_folder(const char *results_dir, char *buf, size_t size, struct 
     return 0;
 }
 
-void plot_list_free(struct plot_list *list)
-{
-    plot_list_cleanup(list);
-}

@@ -1,0 +1,120 @@
+/* test_eventline.c - event lines beside the calendar: order, arming, sorting, compaction. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "eventline.h"
+#include "stream.h"
+
+enum { KIND_LINE = 7, KIND_OTHER = 8 };
+
+/* Pops every event, taking line items as their head events come out; returns the subjects
+ * in the order they came, and checks times never go back. */
+static size_t drain(struct calendar *cal, struct eventline *l, uint32_t *out, size_t cap)
+{
+    size_t n = 0;
+    double last = 0;
+    struct calendar_event ev;
+    while (calendar_pop(cal, &ev)) {
+        assert_true(ev.time >= last);
+        last = ev.time;
+        uint32_t subject = ev.subject;
+        if (ev.kind == KIND_LINE) {
+            struct eventline_item item;
+            assert_int_equal(eventline_pop(l, cal, &item), 0);
+            assert_true(item.time == ev.time);
+            subject = item.subject;
+        }
+        assert_true(n < cap);
+        out[n++] = subject;
+    }
+    return n;
+}
+
+/* A fixed-delay line gives its items in the order pushed, interleaved in time with the
+ * calendar's own events; the calendar holds one event for the line at a time. */
+static void test_fixed_delay(void **state)
+{
+    (void)state;
+    struct calendar *cal = calendar_create(16);
+    struct eventline l;
+    eventline_init(&l, KIND_LINE, 0);
+    for (uint32_t i = 0; i < 5; i++)
+        assert_int_equal(eventline_push(&l, cal, 1.0 + i, 100 + i, true), 0);
+    assert_int_equal(calendar_size(cal), 1);
+    assert_int_equal(calendar_schedule(cal, 2.5, KIND_OTHER, 900, NULL), 0);
+    uint32_t got[8];
+    assert_int_equal(drain(cal, &l, got, 8), 6);
+    const uint32_t want[] = {100, 101, 900, 102, 103, 104};
+    assert_memory_equal(got, want, sizeof want);
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+}
+
+/* A batch pushed in any order comes out in time order, ties by subject, once sorted; an
+ * empty line sorts to nothing. */
+static void test_sorted_batch(void **state)
+{
+    (void)state;
+    struct calendar *cal = calendar_create(16);
+    struct eventline l;
+    eventline_init(&l, KIND_LINE, 3);
+    assert_int_equal(eventline_sort(&l, cal), 0);
+    assert_int_equal(calendar_size(cal), 0);
+    const double t[] = {5, 2, 9, 2, 1, 5};
+    const uint32_t s[] = {4, 9, 1, 3, 8, 2};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(eventline_push(&l, cal, t[i], s[i], false), 0);
+    assert_int_equal(calendar_size(cal), 0);
+    assert_int_equal(eventline_sort(&l, cal), 0);
+    assert_int_equal(calendar_size(cal), 1);
+    uint32_t got[8];
+    assert_int_equal(drain(cal, &l, got, 8), 6);
+    const uint32_t want[] = {8, 3, 9, 2, 4, 1};
+    assert_memory_equal(got, want, sizeof want);
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+}
+
+/* Many items through a line that is popped and pushed at once (it moves its waiting items
+ * to the front as it goes): all come out, in order. */
+static void test_long_run(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct calendar *cal = calendar_create(16);
+    struct eventline l;
+    eventline_init(&l, KIND_LINE, 0);
+    gsl_rng *r = stream_create(5, 0, 0);
+    double t = 0;
+    uint32_t pushed = 0, popped = 0;
+    struct calendar_event ev;
+    for (int k = 0; k < 100; k++)
+        assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+    while (calendar_pop(cal, &ev)) {
+        struct eventline_item item;
+        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_int_equal(item.subject, popped++);
+        if (pushed < N)
+            assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+    }
+    assert_int_equal(popped, N);
+    gsl_rng_free(r);
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixed_delay),
+        cmocka_unit_test(test_sorted_batch),
+        cmocka_unit_test(test_long_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
