@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "switchsim/calibrate.h"
 #include "switchsim/compare.h"
 #include "switchsim/plot.h"
 #include "switchsim/results.h"
@@ -28,6 +29,8 @@ static const char usage[] =
     "  switchsim sweep    SCENARIO.ini --vary SECTION.KEY=V1,V2,...|LO:HI:STEP [--vary ...]\n"
     "                     [run options] [--precision METRIC=HALFWIDTH] [--resume]\n"
     "  switchsim compare  A.ini B.ini [run options]\n"
+    "  switchsim calibrate SCENARIO.ini --observed OBSERVED.csv\n"
+    "                     --fit SECTION.KEY[=MEAN:SD][@LO:HI] [--fit ...] [run options]\n"
     "  switchsim plot     RESULTS_DIR [--format png|svg|pdf] [-o DIR]\n"
     "  switchsim check    SCENARIO.ini [--set SECTION.KEY=VALUE]...\n"
     "  switchsim --help | --version\n"
@@ -55,6 +58,9 @@ struct options {
     const char **sets;
     const char **varies;
     size_t n_varies;
+    const char **fits;
+    size_t n_fits;
+    const char *observed;
     const char *format;
     bool quiet;
     struct settings s; /* what the library is told */
@@ -101,8 +107,9 @@ static bool parse_count(const char *s, long max, int *out)
 
 static bool takes_value(const char *a)
 {
-    static const char *const with_value[] = {"-r",      "-s",     "-j",          "-o",      "--set",
-                                             "--trace", "--vary", "--precision", "--format"};
+    static const char *const with_value[] = {"-r",       "-s",         "-j",     "-o",
+                                             "--set",    "--trace",    "--vary", "--precision",
+                                             "--format", "--observed", "--fit"};
     for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
         if (!strcmp(a, with_value[k]))
             return true;
@@ -131,6 +138,10 @@ static int parse_option(struct options *o, const char *a, const char *v)
         o->sets[s->n_sets++] = v;
     } else if (!strcmp(a, "--vary")) {
         o->varies[o->n_varies++] = v;
+    } else if (!strcmp(a, "--fit")) {
+        o->fits[o->n_fits++] = v;
+    } else if (!strcmp(a, "--observed")) {
+        o->observed = v;
     } else if (!strcmp(a, "--trace")) {
         s->trace = v;
     } else if (!strcmp(a, "--format")) {
@@ -167,8 +178,10 @@ static bool allowed(const char *command, const char *a)
         return !strcmp(command, "run");
     if (!strcmp(a, "--vary") || !strcmp(a, "--resume"))
         return !strcmp(command, "sweep");
+    if (!strcmp(a, "--fit") || !strcmp(a, "--observed"))
+        return !strcmp(command, "calibrate");
     if (!strcmp(a, "--precision"))
-        return strcmp(command, "compare") != 0;
+        return strcmp(command, "compare") != 0 && strcmp(command, "calibrate") != 0;
     return true;
 }
 
@@ -178,7 +191,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     o->sets = calloc((size_t)argc, sizeof *o->sets);
     o->varies = calloc((size_t)argc, sizeof *o->varies);
-    if (!o->sets || !o->varies)
+    o->fits = calloc((size_t)argc, sizeof *o->fits);
+    if (!o->sets || !o->varies || !o->fits)
         return EXIT_OTHER;
     o->s.sets = o->sets;
     int want = !strcmp(o->command, "compare") ? 2 : 1;
@@ -211,6 +225,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s needs more arguments", o->command);
     if (!strcmp(o->command, "sweep") && o->n_varies == 0)
         return bad_usage("%s needs at least one --vary SECTION.KEY=VALUES", o->command);
+    if (!strcmp(o->command, "calibrate") && (!o->observed || o->n_fits == 0))
+        return bad_usage("%s needs --observed OBSERVED.csv and at least one --fit SECTION.KEY",
+                         o->command);
     if (o->s.jobs == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         o->s.jobs = cores > 1 ? (int)(cores < 1024 ? cores : 1024) : 1;
@@ -329,6 +346,25 @@ static int cmd_sweep(struct options *o)
     return rc ? report(&err) : EXIT_OK;
 }
 
+static int cmd_calibrate(struct options *o)
+{
+    struct error err = {0};
+    struct calibrate_spec spec = {0};
+    struct calibrate_result r = {0};
+    int rc = 0;
+    for (size_t k = 0; k < o->n_fits && rc == 0; k++)
+        rc = calibrate_add_fit(&spec, o->fits[k], &err);
+    if (rc == 0)
+        rc = calibrate_run(o->paths[0], o->observed, &spec, &o->s, &r, &err);
+    end_progress(&o->line);
+    if (rc == 0 && !o->quiet) {
+        calibrate_print(&r, stdout);
+        printf("results in %s/\n", r.dir);
+    }
+    calibrate_result_cleanup(&r);
+    return rc ? report(&err) : EXIT_OK;
+}
+
 static int cmd_plot(struct options *o)
 {
     struct error err = {0};
@@ -362,11 +398,9 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(struct options *);
-    } commands[] = {{"run", cmd_run},
-                    {"sweep", cmd_sweep},
-                    {"compare", cmd_compare},
-                    {"plot", cmd_plot},
-                    {"check", cmd_check}};
+    } commands[] = {{"run", cmd_run},         {"sweep", cmd_sweep},
+                    {"compare", cmd_compare}, {"calibrate", cmd_calibrate},
+                    {"plot", cmd_plot},       {"check", cmd_check}};
     struct options o = {.command = argv[1]};
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
@@ -381,5 +415,6 @@ int main(int argc, char **argv)
         rc = bad_usage("unknown command %s", o.command);
     free(o.sets);
     free(o.varies);
+    free(o.fits);
     return rc;
 }

@@ -16,6 +16,15 @@ double market_reference_cost(const struct scenario *sc, int row, double index)
                                       sc->auction.reference_gas_kwh, true);
 }
 
+double market_average_cost(const struct scenario *sc, enum payment payment, double index)
+{
+    double sum = 0;
+    for (size_t i = 0; i < sc->n_market; i++)
+        if (sc->market[i].payment == payment)
+            sum += sc->market[i].share * market_reference_cost(sc, (int)i, index);
+    return sum;
+}
+
 int market_best_row(const struct scenario *sc, enum payment payment)
 {
     int best = -1;

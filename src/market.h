@@ -14,6 +14,11 @@ double market_tariff_cost(const struct tariff *t, double elec_kwh, double gas_kw
  * rows of `payment`, or -1 when the market has none for that payment method. */
 int market_best_row(const struct scenario *sc, enum payment payment);
 
+/* The market-share-weighted mean annual cost in £ of the rows of `payment` for the
+ * reference household in a round whose market index is `index` (the shares of a payment
+ * method's rows sum to 1); 0 when the market has no row for it. */
+double market_average_cost(const struct scenario *sc, enum payment payment, double index);
+
 /* Annual cost in £ for the reference household of market row `row` in a round whose
  * market index is `index`. */
 double market_reference_cost(const struct scenario *sc, int row, double index);

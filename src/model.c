@@ -28,7 +28,8 @@ enum purpose {
     P_DECISIONS,  /* acceptance */
     P_SWITCHING,  /* cancellation and transfer failure */
     P_ROUNDS,     /* registering again, returning */
-    P_COUNT
+    P_COUNT,
+    P_PARAMETERS = P_COUNT, /* the replication's draw of uncertain parameters (not the model's) */
 };
 
 enum event_kind {
@@ -65,6 +66,7 @@ enum state {
     ST_FAILED,
     ST_LATE,
     ST_NO_OFFER,
+    ST_NO_SAVING,
 };
 
 struct model {
@@ -362,7 +364,10 @@ static int run_auctions(struct model *m, int round, double t)
     for (int lot = 0; lot < PAY_COUNT; lot++) {
         int best = setup->best_row[lot];
         double market_best = best >= 0 ? market_reference_cost(sc, best, rr->market_index) : 0;
-        double reserve = market_best - sc->auction.reserve_margin;
+        double benchmark = sc->auction.benchmark == BENCHMARK_AVERAGE
+                               ? market_average_cost(sc, (enum payment)lot, rr->market_index)
+                               : market_best;
+        double reserve = benchmark - sc->auction.reserve_margin;
         double ratio = best >= 0 ? market_reference_cost(sc, best, 1.0) / dd_reference : 1.0;
         for (size_t s = 0; s < n; s++) {
             const struct supplier_row *sup = &sc->suppliers[s];
@@ -444,6 +449,10 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     double offered = household_cost(h, shape) * m->lot_factor[lot][k];
     h->saving = (float)(current - offered);
     (*metric(m, round, M_OFFERS))++;
+    if (h->saving > 0) {
+        (*metric(m, round, M_OFFERS_SAVING))++;
+        (*metric(m, round, M_SAVING_OFFERED_TOTAL)) += h->saving;
+    }
 
     double u = gsl_rng_uniform(m->rng[P_OFFERS]);
     double delay = is_paper(h) ? sc->paper.postal_delay_min +
@@ -469,6 +478,12 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
         snprintf(detail, sizeof detail, "saving %.2f, p %.3f%s", h->saving, p,
                  k ? ", runner-up" : "");
         trace(m, t, "offer", i, is_paper(h), detail);
+    }
+    /* Every draw above is made for every offer, so the streams stay aligned whoever saves. */
+    if (!(h->saving > 0)) {
+        (*metric(m, round, M_NO_SAVING))++;
+        trace(m, t, "no_saving", i, is_paper(h), "its current deal costs no more than the offer");
+        return finish(m, i, ST_NO_SAVING, receipt + sc->offers.window_days);
     }
     if (wait < 0) {
         (*metric(m, round, M_DECLINED))++;
@@ -590,8 +605,9 @@ static void finish_metrics(struct model *m)
         double *x = metric(m, r, 0);
         metric_derive(x);
         /* Every registration counted for a round ended in exactly one final state. */
-        assert(x[M_REGISTERED] ==
-               x[M_SWITCHED] + x[M_DECLINED] + x[M_CANCELLED] + x[M_FAILED] + x[M_NO_OFFER]);
+        assert(x[M_REGISTERED] == x[M_SWITCHED] + x[M_DECLINED] + x[M_CANCELLED] + x[M_FAILED] +
+                                      x[M_NO_OFFER] + x[M_NO_SAVING]);
+        assert(x[M_OFFERS] == x[M_ACCEPTED] + x[M_DECLINED] + x[M_NO_SAVING]);
         assert(x[M_ACCEPTED] == x[M_SWITCHED] + x[M_CANCELLED] + x[M_FAILED]);
     }
 }
@@ -607,9 +623,72 @@ static void model_free(struct model *m)
         eventline_cleanup(&m->lines[k]);
 }
 
+/* Draws the uncertain parameters of base (base->n_params > 0) into *sc, a copy of base:
+ * x = estimate + L z with z standard normal from r, redrawn until within every parameter's
+ * bounds (a thousand tries; then clamped), so the draws follow the truncated multivariate
+ * normal. Writes them to trace unless it is NULL. */
+static void draw_parameters(const struct scenario *base, gsl_rng *r, struct scenario *sc,
+                            FILE *trace_file)
+{
+    size_t n = base->n_params;
+    double z[64], x[64];
+    bool inside = false;
+    for (int attempt = 0; attempt < 1000 && !inside; attempt++) {
+        for (size_t i = 0; i < n; i++)
+            z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        inside = true;
+        for (size_t i = 0; i < n; i++) {
+            const struct scenario_param *p = &base->params[i];
+            x[i] = p->estimate;
+            for (size_t j = 0; j <= i; j++)
+                x[i] += base->param_chol[i * n + j] * z[j];
+            inside &= x[i] >= p->lower && x[i] <= p->upper;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct scenario_param *p = &base->params[i];
+        char why[160];
+        x[i] = fmin(fmax(x[i], p->lower), p->upper);
+        int bad = scenario_set_number(sc, p->key, x[i], why, sizeof why);
+        assert(!bad); /* the loader checked the bounds against the key's range */
+        (void)bad;
+        if (trace_file)
+            fprintf(trace_file, "0.000000,parameter,,,%s=%.10g\n", p->key, x[i]);
+    }
+}
+
+static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t index,
+                     struct replication *out, struct model_totals *totals, FILE *trace_file,
+                     struct error *err);
+
 int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
               struct replication *out, struct model_totals *totals, FILE *trace_file,
               struct error *err)
+{
+    if (trace_file)
+        fputs("time,event,household,channel,detail\n", trace_file);
+    if (setup->sc->n_params == 0)
+        return run_drawn(setup, seed, index, out, totals, trace_file, err);
+    /* This replication's parameters, on their own stream: the model's draws stay the same. */
+    struct scenario drawn = *setup->sc;
+    gsl_rng *r = stream_create(seed, index, P_PARAMETERS);
+    if (!r)
+        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    draw_parameters(setup->sc, r, &drawn, trace_file);
+    gsl_rng_free(r);
+    struct model_setup local;
+    if (model_setup_init(&local, &drawn, err))
+        return -1;
+    assert(local.horizon == setup->horizon); /* fitted keys change no day of the model */
+    int rc = run_drawn(&local, seed, index, out, totals, trace_file, err);
+    model_setup_cleanup(&local);
+    return rc;
+}
+
+/* model_run for a scenario whose parameters are set. */
+static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t index,
+                     struct replication *out, struct model_totals *totals, FILE *trace_file,
+                     struct error *err)
 {
     const struct scenario *sc = setup->sc;
     struct model m = {.setup = setup, .sc = sc, .out = out, .totals = totals, .trace = trace_file};
@@ -624,8 +703,6 @@ int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
     for (int p = 0; p < P_COUNT; p++)
         if (!(m.rng[p] = stream_create(seed, index, (uint32_t)p)))
             goto done;
-    if (trace_file)
-        fputs("time,event,household,channel,detail\n", trace_file);
     if (schedule(&m, 0.0, EV_ROUND_START, 0))
         goto done;
     struct calendar_event ev;

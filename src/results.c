@@ -50,7 +50,7 @@ static void put_round(FILE *f, int r, int rounds)
 
 static void write_summary(FILE *f, const struct experiment *ex)
 {
-    fputs("round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n", f);
+    fputs("round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n,pi90_low,pi90_high\n", f);
     for (int r = 0; r <= ex->rounds; r++) {
         for (int m = 0; m < M_COUNT; m++) {
             struct summary s;
@@ -62,7 +62,14 @@ static void write_summary(FILE *f, const struct experiment *ex)
                 fputc(',', f);
                 output_csv_number(f, v[k]);
             }
-            fprintf(f, ",%zu\n", s.n);
+            fprintf(f, ",%zu", s.n);
+            /* the 90% forecast range of one campaign: quantiles over replications */
+            double pi[] = {s.p05, s.p95};
+            for (size_t k = 0; k < 2; k++) {
+                fputc(',', f);
+                output_csv_number(f, pi[k]);
+            }
+            fputc('\n', f);
         }
     }
 }
@@ -193,64 +200,99 @@ int results_write(const struct experiment *ex, const struct scenario *sc, const 
     return 0;
 }
 
-static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)
+/* A figure for people in its unit: "21,868", "£1,562,212", "25.4%", "0.02". */
+static char *figure(char *buf, size_t size, double x, enum metric_unit u)
 {
-    char a[40], b[40], c[40];
-    if (isnan(s->mean)) {
-        fprintf(out, "  %-22s -\n", label);
-        return;
-    }
-    output_number(a, sizeof a, s->mean, 0);
-    if (isnan(s->ci_low)) {
-        fprintf(out, "  %-22s %s%s\n", label, unit, a);
-        return;
-    }
-    output_number(b, sizeof b, s->ci_low, 0);
-    output_number(c, sizeof c, s->ci_high, 0);
-    fprintf(out, "  %-22s %s%s  (95%% CI %s%s to %s%s)\n", label, unit, a, unit, b, unit, c);
+    char num[64];
+    if (isnan(x))
+        snprintf(buf, size, "-");
+    else if (u == UNIT_SHARE)
+        snprintf(buf, size, "%.1f%%", 100 * x);
+    else if (u == UNIT_NUMBER && fabs(x) < 100)
+        snprintf(buf, size, "%.2f", x);
+    else
+        snprintf(buf, size, "%s%s", u == UNIT_POUND ? "£" : "",
+                 output_number(num, sizeof num, x, 0));
+    return buf;
 }
 
-static void print_share(FILE *out, const char *label, const struct summary *s)
+/* Prints text padded with spaces to `width` characters (UTF-8 counted as characters), on
+ * the left (align < 0) or the right. */
+static void cell(FILE *out, const char *text, int width, int align)
 {
-    if (isnan(s->mean))
-        fprintf(out, "  %-22s -\n", label);
-    else if (isnan(s->ci_low))
-        fprintf(out, "  %-22s %.1f%%\n", label, 100 * s->mean);
-    else
-        fprintf(out, "  %-22s %.1f%%  (95%% CI %.1f%% to %.1f%%)\n", label, 100 * s->mean,
-                100 * s->ci_low, 100 * s->ci_high);
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    if (align > 0)
+        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
+    fputs(text, out);
+    if (align < 0)
+        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
+}
+
+/* One line: the label, the 90% forecast range, the mean, and the 95% CI of the mean. */
+static void print_row(FILE *out, const char *label, const struct summary *s, enum metric_unit u)
+{
+    char lo[48], hi[48], mean[48], cl[48], ch[48], range[100] = "", ci[100] = "";
+    figure(mean, sizeof mean, s->mean, u);
+    if (!isnan(s->p05) && s->n > 1)
+        snprintf(range, sizeof range, "%s to %s", figure(lo, sizeof lo, s->p05, u),
+                 figure(hi, sizeof hi, s->p95, u));
+    if (!isnan(s->ci_low))
+        snprintf(ci, sizeof ci, "%s to %s", figure(cl, sizeof cl, s->ci_low, u),
+                 figure(ch, sizeof ch, s->ci_high, u));
+    fputs("  ", out);
+    cell(out, label, 25, -1);
+    cell(out, range, 28, -1);
+    cell(out, mean, 12, 1);
+    fprintf(out, "   %s\n", ci);
 }
 
 void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out)
 {
+    static const struct {
+        enum metric m;
+        const char *label;
+        bool only_if_positive;
+    } rows[] = {
+        {M_REGISTERED, "registered", false},
+        {M_SWITCHED, "switched", false},
+        {M_CONVERSION, "conversion", false},
+        {M_CONVERSION_PAPER, "conversion on paper", false},
+        {M_SAVING_TOTAL, "saving, total/year", false},
+        {M_SAVING_MEAN, "saving per switcher", false},
+        {M_SAVING_OFFERED_MEAN, "saving on offer", false},
+        {M_NO_SAVING, "offers saving nothing", true},
+        {M_PAPER_LATE, "paper forms late", true},
+        {M_AUCTION_FAILED, "lots failing the reserve", true},
+    };
     fprintf(out, "%s: %d replication%s, seed %llu, %d round%s\n", sc->scenario.name,
             ex->replications, ex->replications == 1 ? "" : "s",
             (unsigned long long)sc->scenario.seed, ex->rounds, ex->rounds == 1 ? "" : "s");
     for (int r = 0; r <= ex->rounds; r++) {
         if (r == ex->rounds && ex->rounds == 1)
             break;
+        char head[32];
         if (r == ex->rounds)
-            fprintf(out, "all rounds\n");
+            snprintf(head, sizeof head, "all rounds");
         else
-            fprintf(out, "round %d\n", r + 1);
-        struct summary s;
-        results_summary(ex, r, M_REGISTERED, &s);
-        print_count(out, "registered", &s, "");
-        results_summary(ex, r, M_SWITCHED, &s);
-        print_count(out, "switched", &s, "");
-        results_summary(ex, r, M_CONVERSION, &s);
-        print_share(out, "conversion", &s);
-        results_summary(ex, r, M_CONVERSION_PAPER, &s);
-        print_share(out, "conversion on paper", &s);
-        results_summary(ex, r, M_SAVING_TOTAL, &s);
-        print_count(out, "saving, total/year", &s, "£");
-        results_summary(ex, r, M_SAVING_MEAN, &s);
-        print_count(out, "saving per switcher", &s, "£");
-        results_summary(ex, r, M_PAPER_LATE, &s);
-        if (s.mean > 0)
-            print_count(out, "paper forms late", &s, "");
-        results_summary(ex, r, M_AUCTION_FAILED, &s);
-        if (s.mean > 0)
-            fprintf(out, "  %-22s %.2f lots on average\n", "auction failed", s.mean);
+            snprintf(head, sizeof head, "round %d", r + 1);
+        cell(out, head, 27, -1);
+        cell(out, "90% forecast range", 28, -1);
+        cell(out, "mean", 12, 1);
+        fputs("   95% CI of the mean\n", out);
+        for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+            struct summary s;
+            results_summary(ex, r, rows[k].m, &s);
+            enum metric_unit u = metric_info(rows[k].m)->unit;
+            if (rows[k].only_if_positive && !(s.mean >= (u == UNIT_COUNT ? 0.5 : 0.005)))
+                continue; /* what rounds to nothing is not shown */
+            print_row(out, rows[k].label, &s, u);
+        }
     }
+    fprintf(out,
+            "The forecast range is where one campaign may land: 90%% of replications fall in "
+            "it%s.\nThe CI of the mean says how precisely the replications pin down the average; "
+            "it narrows with more of them.\n",
+            sc->n_params ? ",\neach drawing its parameters from their fitted uncertainty" : "");
 }

@@ -88,10 +88,13 @@ static void test_accounting(void **state)
             double reg = get(&r, i, k, M_REGISTERED);
             double finals = get(&r, i, k, M_SWITCHED) + get(&r, i, k, M_DECLINED) +
                             get(&r, i, k, M_CANCELLED) + get(&r, i, k, M_FAILED) +
-                            get(&r, i, k, M_NO_OFFER);
+                            get(&r, i, k, M_NO_OFFER) + get(&r, i, k, M_NO_SAVING);
             assert_true(reg == finals);
+            assert_true(get(&r, i, k, M_OFFERS) == get(&r, i, k, M_ACCEPTED) +
+                                                       get(&r, i, k, M_DECLINED) +
+                                                       get(&r, i, k, M_NO_SAVING));
             assert_true(get(&r, i, k, M_OFFERS) ==
-                        get(&r, i, k, M_ACCEPTED) + get(&r, i, k, M_DECLINED));
+                        get(&r, i, k, M_OFFERS_SAVING) + get(&r, i, k, M_NO_SAVING));
             assert_true(get(&r, i, k, M_ACCEPTED) == get(&r, i, k, M_SWITCHED) +
                                                          get(&r, i, k, M_CANCELLED) +
                                                          get(&r, i, k, M_FAILED));
@@ -107,6 +110,45 @@ static void test_accounting(void **state)
     assert_true(no_offer > 0);
     assert_true(late > 0);
     done(&r);
+}
+
+/* Suppliers whose costs lie between the market's best direct-debit tariff (1,016 a year for
+ * the reference household) and its share-weighted average (1,230): against the best, the
+ * reserve fails every direct-debit lot; against the average, the lot is won, below the
+ * reserve, and the households on the cheap tariff (20% of direct-debit payers) get an offer
+ * that saves them nothing: binomial thinning of the offers by the market shares. */
+static void test_benchmark_average(void **state)
+{
+    (void)state;
+    const char *best[] = {"auction.suppliers=suppliers_dear.csv", "auction.benchmark=best"};
+    const char *average[] = {"auction.suppliers=suppliers_dear.csv", "auction.benchmark=average"};
+    struct run b, a;
+    run(&b, best, 2, 20);
+    run(&a, average, 2, 20);
+    double offers = 0, saving = 0, no_saving = 0;
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(get(&b, i, 0, M_OFFERS), 0);
+        assert_int_equal(get(&b, i, 0, M_NO_SAVING), 0);
+        assert_true(get(&b, i, 0, M_AUCTION_FAILED) == 3); /* every lot */
+        double price = get(&a, i, 0, M_WINNING_ANNUAL_COST);
+        assert_true(price > 1016 && price <= 1230.0001);
+        offers += get(&a, i, 0, M_OFFERS);
+        saving += get(&a, i, 0, M_OFFERS_SAVING);
+        no_saving += get(&a, i, 0, M_NO_SAVING);
+        /* the offers that save are the ones anyone can accept */
+        assert_true(get(&a, i, 0, M_ACCEPTED) <= get(&a, i, 0, M_OFFERS_SAVING));
+    }
+    double share = saving / offers;
+    print_message("offers %.0f, saving %.0f, no saving %.0f: share that saves %.4f (0.8 by the "
+                  "market shares)\n",
+                  offers, saving, no_saving, share);
+    assert_true(no_saving > 0);
+    assert_true(fabs(share - 0.8) < 4 * sqrt(0.8 * 0.2 / offers));
+    struct summary s;
+    results_summary(&a.ex, 1, M_SAVING_OFFERED_SHARE, &s);
+    assert_float_equal(s.mean, 0.8, 4 * sqrt(0.8 * 0.2 / (offers / 20)));
+    done(&b);
+    done(&a);
 }
 
 /* More paper forms than one clerk can enter before auction day: the rest roll into the
@@ -214,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_reminder_hazard),
         cmocka_unit_test(test_binomial_thinning),
         cmocka_unit_test(test_accounting),
+        cmocka_unit_test(test_benchmark_average),
         cmocka_unit_test(test_paper_queue_rolls_over),
         cmocka_unit_test(test_threads_do_not_change_results),
     };

@@ -70,8 +70,8 @@ static struct figures figures_of(const char *dir, double *switched_all)
     for (size_t r = 0; r < t.nrow; r++) {
         const char *round = table_cell(&t, r, (size_t)table_column(&t, "round"));
         const char *metric = table_cell(&t, r, (size_t)table_column(&t, "metric"));
-        const char *cols[] = {"mean", "ci95_low", "ci95_high", "n"};
-        for (size_t k = 0; k < 4; k++)
+        const char *cols[] = {"mean", "ci95_low", "ci95_high", "n", "pi90_low", "pi90_high"};
+        for (size_t k = 0; k < 6; k++)
             add(&f, cell(&t, r, cols[k]));
         if (strcmp(round, "all") == 0) {
             if (!strcmp(metric, "market_best_cost"))
@@ -87,7 +87,8 @@ static struct figures figures_of(const char *dir, double *switched_all)
     table_cleanup(&t);
     for (int r = 1; r <= rounds; r++)
         add(&f, r);
-    add(&f, 0.95); /* the confidence level: "95% CI" */
+    add(&f, 0.95); /* the levels: "95% CI", "90% forecast ranges" */
+    add(&f, 0.90);
     add(&f, fabs(best - win));
     t = read_table(dir, "savings_hist.csv");
     double total = 0, sum = 0, under = 0;
@@ -238,8 +239,8 @@ static void run_and_plot(const char *scenario, int replications)
     print_message("%s: %zu figures in the bulletin, each one of the results\n", scenario, checked);
     assert_true(checked >= 20);
     char lead[64];
-    snprintf(lead, sizeof lead, "%.0f households switched", switched);
-    /* the lead sentence names the switched mean, with thousands separators */
+    snprintf(lead, sizeof lead, "%.0f households to switch", switched);
+    /* the lead sentence names the switched mean, with thousands separators, as a forecast */
     char grouped[64];
     size_t g = 0, len = strlen(lead), digits = strcspn(lead, " ");
     for (size_t i = 0; i < len; i++) {

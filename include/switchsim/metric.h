@@ -13,11 +13,13 @@ enum metric {
     M_REGISTERED_PAPER,
     M_PAPER_LATE, /* paper forms not entered by auction day: rolled over, or late after the last */
     M_OFFERS,
+    M_OFFERS_SAVING, /* offers whose saving is above zero */
     M_ACCEPTED,
     M_DECLINED,
     M_CANCELLED,
     M_FAILED,
     M_NO_OFFER,
+    M_NO_SAVING, /* offered a tariff that costs no less than its current deal */
     M_SWITCHED,
     M_SWITCHED_ONLINE,
     M_SWITCHED_PAPER,
@@ -26,8 +28,11 @@ enum metric {
     M_CONVERSION_PAPER,
     M_SAVING_MEAN,
     M_SAVING_TOTAL,
-    M_WINNING_ANNUAL_COST, /* direct-debit lot, reference household */
-    M_MARKET_BEST_COST,    /* best direct-debit market tariff, reference household */
+    M_SAVING_OFFERED_TOTAL, /* £/year on offer, summed over the offers that save */
+    M_SAVING_OFFERED_MEAN,  /* the saving on offer per offer that saves: what schemes announce */
+    M_SAVING_OFFERED_SHARE, /* share of offers that save */
+    M_WINNING_ANNUAL_COST,  /* direct-debit lot, reference household */
+    M_MARKET_BEST_COST,     /* best direct-debit market tariff, reference household */
     M_BIDDERS,
     M_AUCTION_FAILED, /* lots that failed the reserve */
     M_COUNT

@@ -2,6 +2,7 @@
 #ifndef SWITCHSIM_SCENARIO_H
 #define SWITCHSIM_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ enum payment { PAY_DIRECT_DEBIT, PAY_STANDARD_CREDIT, PAY_PREPAYMENT, PAY_COUNT 
 const char *scenario_payment_name(enum payment p);
 
 enum auction_rule { RULE_FIRST_PRICE, RULE_SECOND_PRICE };
+enum auction_benchmark { BENCHMARK_BEST, BENCHMARK_AVERAGE };
 enum bid_strategy { STRATEGY_MARKUP, STRATEGY_EQUILIBRIUM };
 
 /* A tariff: unit rates in pence per kWh, standing charges in pence per day. */
@@ -98,8 +100,9 @@ struct scenario {
 
     struct {
         enum auction_rule rule;
-        double day;            /* auction day, days from round start */
-        double reserve_margin; /* £/year under the best comparable market tariff */
+        double day;                       /* auction day, days from round start */
+        enum auction_benchmark benchmark; /* what the reserve is set against */
+        double reserve_margin;            /* £/year under the benchmark */
         double reference_elec_kwh;
         double reference_gas_kwh;
         char suppliers[SCENARIO_PATH_MAX];
@@ -141,6 +144,11 @@ struct scenario {
     } rounds;
 
     struct {
+        char parameters[SCENARIO_PATH_MAX]; /* CSV of fitted parameters; empty = none */
+        char covariance[SCENARIO_PATH_MAX]; /* CSV of their covariance; empty = from se */
+    } uncertainty;
+
+    struct {
         double savings_bin; /* £ width of savings histogram bins */
         double savings_max; /* upper end of the histogram */
     } output;
@@ -153,6 +161,18 @@ struct scenario {
     struct round_row *round_rows; /* exactly scenario.rounds rows */
     double *profile;              /* daily weights, n_profile days, normalised to sum 1 */
     size_t n_profile;
+    /* Parameter uncertainty (uncertainty.parameters): each replication draws the keys from
+     * the multivariate normal N(estimate, covariance) truncated to [lower, upper]. */
+    struct scenario_param *params;
+    size_t n_params;
+    double *param_chol; /* n_params x n_params, the covariance's lower Cholesky factor */
+};
+
+/* One fitted parameter of a scenario's uncertainty file. */
+struct scenario_param {
+    char key[96]; /* "section.key", a key whose scenario_key_info says fit */
+    double estimate, se;
+    double lower, upper; /* draws stay within, and within the key's own range */
 };
 
 /* Scenario files.
@@ -210,6 +230,21 @@ int scenario_each_value(const char *path,
                         void (*fn)(void *ctx, const char *key, const char *value, int line),
                         void *ctx, struct error *err);
 
+/* The value of numeric key `key` in sc into *out. Returns 0, or -1 when the key is unknown or
+ * not a number. */
+int scenario_number(const struct scenario *sc, const char *key, double *out);
+
+/* Sets numeric key `key` of sc to v after checking v against the key's range (an integer key
+ * takes only whole numbers). Returns 0, or -1 with the reason in why (n bytes) when the key
+ * is unknown, not a number, or v is out of range; sc is then unchanged. Changing a key after
+ * loading skips the checks that involve more than one key: callers set only keys whose
+ * scenario_key_info says fit, which no such check involves. */
+int scenario_set_number(struct scenario *sc, const char *key, double v, char *why, size_t n);
+
+/* The range a numeric key accepts, [*lo, *hi] (an open lower end given as its bound). Returns
+ * 0, or -1 when the key is unknown or not a number. */
+int scenario_number_range(const char *key, double *lo, double *hi);
+
 /* Frees a scenario and its tables. NULL is a no-op. */
 void scenario_destroy(struct scenario *sc);
 
@@ -223,6 +258,7 @@ struct scenario_key_info {
     const char *type;         /* e.g. "integer", "probability", "first_price|second_price" */
     const char *default_text; /* NULL when the key is required */
     const char *doc;          /* one line */
+    bool fit;                 /* a number calibrate may fit and replications may draw */
 };
 
 /* Number of scenario keys. */

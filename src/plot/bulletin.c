@@ -21,35 +21,48 @@ void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s, double 
                            *late = plot_stat_all(s, "paper_late"),
                            *failed = plot_stat_all(s, "auction_failed");
     char a[200], b[200], c[200];
+    /* The forecast first: where one campaign may land (the 90% range), in the future tense. */
     if (s->rounds > 1)
         fprintf(md, "Over %d auction rounds, ", s->rounds);
     if (sw) {
-        fprintf(md, "%s households switched%s", words_value(a, sizeof a, sw->mean, UNIT_COUNT, -1),
-                words_ci(b, sizeof b, sw->lo, sw->hi, UNIT_COUNT, -1, 0));
+        fprintf(md, "%s about %s households to switch%s", s->rounds > 1 ? "we expect" : "We expect",
+                words_value(a, sizeof a, sw->mean, UNIT_COUNT, -1),
+                words_range(b, sizeof b, sw, UNIT_COUNT, -1, ", most likely between "));
         if (tot && isfinite(tot->mean)) {
-            int mdec = words_money_mdec(tot->lo, tot->hi);
-            fprintf(md, ", saving %s a year%s",
+            int mdec = words_money_mdec(tot->pi_lo, tot->pi_hi);
+            fprintf(md, ", saving about %s a year%s",
                     words_value(a, sizeof a, tot->mean, UNIT_POUND, mdec),
-                    words_ci(b, sizeof b, tot->lo, tot->hi, UNIT_POUND, mdec, 0));
+                    words_range(b, sizeof b, tot, UNIT_POUND, mdec, " (between "));
+            if (b[0])
+                fputc(')', md);
         }
-        if (each && isfinite(each->mean))
-            fprintf(md, ", about %s each%s", words_value(a, sizeof a, each->mean, UNIT_POUND, -1),
-                    words_ci(b, sizeof b, each->lo, each->hi, UNIT_POUND, -1, 0));
+        if (each && isfinite(each->mean)) {
+            fprintf(md, ", about %s each", words_value(a, sizeof a, each->mean, UNIT_POUND, -1));
+            fprintf(md, "%s", words_range(b, sizeof b, each, UNIT_POUND, -1, " (between "));
+            if (b[0])
+                fputc(')', md);
+        }
         fputs(".\n", md);
     }
     if (reg && conv) {
-        fprintf(md, "Of %s registered households%s, ",
-                words_value(a, sizeof a, reg->mean, UNIT_COUNT, -1),
-                words_ci(b, sizeof b, reg->lo, reg->hi, UNIT_COUNT, -1, 0));
-        fprintf(md, "%s switched%s", words_value(a, sizeof a, conv->mean, UNIT_SHARE, -1),
-                words_ci(b, sizeof b, conv->lo, conv->hi, UNIT_SHARE, -1, 0));
+        fprintf(md, "Of about %s registered households",
+                words_value(a, sizeof a, reg->mean, UNIT_COUNT, -1));
+        fprintf(md, "%s", words_range(b, sizeof b, reg, UNIT_COUNT, -1, " (between "));
+        if (b[0])
+            fputc(')', md);
+        fprintf(md, ", %s are expected to switch",
+                words_value(a, sizeof a, conv->mean, UNIT_SHARE, -1));
+        fprintf(md, "%s", words_range(b, sizeof b, conv, UNIT_SHARE, -1, " (between "));
+        if (b[0])
+            fputc(')', md);
         if (on && pa && isfinite(on->mean) && isfinite(pa->mean)) {
-            fprintf(md, ": %s of online registrations%s",
-                    words_value(a, sizeof a, on->mean, UNIT_SHARE, -1),
-                    words_ci(b, sizeof b, on->lo, on->hi, UNIT_SHARE, -1, 0));
-            fprintf(md, " and %s of paper ones%s",
-                    words_value(a, sizeof a, pa->mean, UNIT_SHARE, -1),
-                    words_ci(b, sizeof b, pa->lo, pa->hi, UNIT_SHARE, -1, 0));
+            fprintf(md, ": %s of online registrations",
+                    words_value(a, sizeof a, on->mean, UNIT_SHARE, -1));
+            fprintf(md, " and %s of paper ones",
+                    words_value(a, sizeof a, pa->mean, UNIT_SHARE, -1));
+            fprintf(md, "%s", words_range(b, sizeof b, pa, UNIT_SHARE, -1, " (between "));
+            if (b[0])
+                fputc(')', md);
         }
         fputs(".\n", md);
     }
@@ -94,9 +107,11 @@ void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s, double 
     }
     if (reps > 1)
         fprintf(md,
-                "\nFigures are means over %.0f replications, with 95%% confidence intervals "
-                "across replications.\n\n",
-                reps);
+                "\nRanges (\"between\") are 90%% forecast ranges: where one campaign may land, "
+                "given its own chance%s. Other figures are means over %.0f replications, with 95%% "
+                "confidence intervals: how precisely the replications pin down the model's "
+                "average, not where a campaign may land.\n\n",
+                j->uncertain ? " and the uncertainty of the fitted parameters" : "", reps);
     else
         fputs("\nFigures come from a single replication, so they carry no confidence "
               "interval.\n\n",

@@ -33,7 +33,11 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     if (!S_ISDIR(st.st_mode))
         return error_set(err, ERROR_INPUT, results_dir, 0, "",
                          "not a results folder: not a folder");
-    struct plot_job j = {.dir = out_dir, .fmt = format, .made = made, .err = err};
+    struct plot_job j = {.dir = out_dir,
+                         .fmt = format,
+                         .made = made,
+                         .err = err,
+                         .uncertain = plot_scenario_says(results_dir, "uncertainty.parameters")};
     struct plot_inputs in;
     char raw[1024];
     if (plot_inputs_read(&in, results_dir, err))
@@ -106,4 +110,3 @@ int plot_default_folder(const char *results_dir, char *buf, size_t size, struct 
                          "the chart folder's name does not fit in %zu bytes", size);
     return 0;
 }
-

@@ -34,15 +34,20 @@ struct plot_job {
     char *md_text;
     size_t md_size;
     struct error *err;
+    bool uncertain; /* the scenario draws fitted parameters per replication */
 };
 
 /* ---- read.c: the results folder ---- */
+
+/* Whether RESULTS_DIR/scenario.ini gives `key` a non-empty value. */
+bool plot_scenario_says(const char *results_dir, const char *key);
 
 /* A row of summary.csv. */
 struct plot_stat {
     int round; /* 1..R, 0 for all rounds */
     char metric[48];
     double mean, lo, hi, n;
+    double pi_lo, pi_hi; /* the 90% forecast range (pi90_low, p05 in older files), or NaN */
 };
 
 struct plot_summary {
@@ -172,6 +177,10 @@ char *words_diff(char *buf, size_t size, double x, enum metric_unit u, int mdec)
 const char *words_ci(char *buf, size_t size, double lo, double hi, enum metric_unit u, int mdec,
                      int diff);
 const char *words_stat(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u);
+/* ", most likely between A and B" for a forecast range, or nothing when it is unknown or a
+ * single point; `between` names the words before the bounds. */
+const char *words_range(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u,
+                        int mdec, const char *between);
 struct metric_info words_metric(const char *name);
 void words_md_text(FILE *md, const char *s);
 void words_md_image(struct plot_job *j, const char *chart, const char *alt);

@@ -94,6 +94,12 @@ static int sum_read(struct plot_summary *s, const char *dir, struct error *err)
     memset(s, 0, sizeof *s);
     if (result_read(&t, dir, "summary.csv", names, c, 6, err))
         return -1;
+    /* the forecast range: its own columns, or the 5% and 95% quantiles of older files */
+    int pi_lo = table_column(&t, "pi90_low"), pi_hi = table_column(&t, "pi90_high");
+    if (pi_lo < 0 || pi_hi < 0) {
+        pi_lo = table_column(&t, "p05");
+        pi_hi = table_column(&t, "p95");
+    }
     int bad = 0;
     if (!(s->rows = calloc(t.nrow + 1, sizeof *s->rows)))
         bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
@@ -118,6 +124,10 @@ static int sum_read(struct plot_summary *s, const char *dir, struct error *err)
         else
             bad = cell_num(&t, i, c[2], &st->mean, err) || cell_num(&t, i, c[3], &st->lo, err) ||
                   cell_num(&t, i, c[4], &st->hi, err) || cell_num(&t, i, c[5], &st->n, err);
+        st->pi_lo = st->pi_hi = NAN;
+        if (!bad && pi_lo >= 0 && pi_hi >= 0)
+            bad =
+                cell_num(&t, i, pi_lo, &st->pi_lo, err) || cell_num(&t, i, pi_hi, &st->pi_hi, err);
     }
     table_cleanup(&t);
     if (bad) {
@@ -389,8 +399,9 @@ static int cmp_read(struct plot_compare *cp, const char *dir, struct error *err)
     return 0;
 }
 
-/* What plot_scenario_name looks for: the first non-empty scenario.name. */
+/* What plot_scenario_name looks for: the first non-empty value of key. */
 struct name_search {
+    const char *key;
     char *buf;
     size_t size;
     int found;
@@ -402,7 +413,7 @@ static void name_value(void *ctx, const char *key, const char *value, int line)
 {
     struct name_search *ns = ctx;
     (void)line;
-    if (ns->found || strcmp(key, "scenario.name") != 0 || value[0] == '\0')
+    if (ns->found || strcmp(key, ns->key) != 0 || value[0] == '\0')
         return;
     ns->found = 1;
     if (ns->size > 0)
@@ -415,7 +426,7 @@ int plot_scenario_name(const char *results_dir, const char *file, char *buf, siz
     char path[PLOT_PATH_SIZE];
     if (snprintf(path, sizeof path, "%s/%s", results_dir, file) >= (int)sizeof path)
         return error_set(err, ERROR_INPUT, results_dir, 0, "", "folder path too long");
-    struct name_search ns = {.buf = buf, .size = size};
+    struct name_search ns = {.key = "scenario.name", .buf = buf, .size = size};
     if (scenario_each_value(path, name_value, &ns, err))
         return -1;
     if (!ns.found)
@@ -464,4 +475,13 @@ int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err)
         return -1;
     }
     return 0;
+}
+
+bool plot_scenario_says(const char *results_dir, const char *key)
+{
+    char path[PLOT_PATH_SIZE], value[8];
+    struct error ignored = {0};
+    struct name_search ns = {.key = key, .buf = value, .size = sizeof value};
+    snprintf(path, sizeof path, "%s/scenario.ini", results_dir);
+    return scenario_each_value(path, name_value, &ns, &ignored) == 0 && ns.found;
 }

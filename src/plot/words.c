@@ -78,6 +78,20 @@ const char *words_ci(char *buf, size_t size, double lo, double hi, enum metric_u
     return buf;
 }
 
+const char *words_range(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u,
+                        int mdec, const char *between)
+{
+    char a[64], b[64];
+    buf[0] = '\0';
+    if (!s || !isfinite(s->pi_lo) || !isfinite(s->pi_hi))
+        return buf;
+    words_value(a, sizeof a, s->pi_lo, u, mdec);
+    words_value(b, sizeof b, s->pi_hi, u, mdec);
+    if (strcmp(a, b) != 0)
+        snprintf(buf, size, "%s%s and %s", between, a, b);
+    return buf;
+}
+
 /* "VALUE (95% CI LO to HI)" of a summary row. */
 const char *words_stat(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u)
 {

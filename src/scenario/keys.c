@@ -15,6 +15,7 @@
 #include "scenario_int.h"
 
 const char *const scenario_rule_names[] = {"first_price", "second_price", NULL};
+static const char *const benchmark_names[] = {"best", "average", NULL};
 const char *const scenario_strategy_names[] = {"markup", "equilibrium", NULL};
 const char *const scenario_payment_names[PAY_COUNT + 1] = {"direct_debit", "standard_credit",
                                                            "prepayment", NULL};
@@ -35,6 +36,7 @@ const char *const scenario_payment_names[PAY_COUNT + 1] = {"direct_debit", "stan
     .spec.type = V_DOUBLE, .spec.min = 0, .spec.max = (hi), .spec.flags = F_MIN_OPEN,              \
     .type_text = "number > 0"
 #define PROB .spec.type = V_PROB, .spec.min = 0, .spec.max = 1, .type_text = "probability"
+#define FIT .fit = true
 #define ENUM(list, text) .spec.type = V_ENUM, .spec.names = (list), .type_text = (text)
 
 const struct key scenario_keys[] = {
@@ -48,9 +50,9 @@ const struct key scenario_keys[] = {
     {AT(scenario, interval_days), POS(36500), .def = "91",
      .doc = "days between round starts (quarterly)"},
 
-    {AT(registration, expected), NUM(0, 1e9), .def = REQUIRED,
+    {AT(registration, expected), FIT, NUM(0, 1e9), .def = REQUIRED,
      .doc = "expected registrations per round (Poisson mean)"},
-    {AT(registration, paper_share), PROB, .def = "0.1",
+    {AT(registration, paper_share), FIT, PROB, .def = "0.1",
      .doc = "share of registrations made on paper"},
     {AT(registration, window_days), POS(3650), .def = "28",
      .doc = "registration window in days from round start"},
@@ -58,20 +60,21 @@ const struct key scenario_keys[] = {
      .doc = "CSV day,weight: one row per window day 0..ceil(window)-1; empty = flat"},
 
     {AT(paper, clerks), INT(0, 100000), .def = "2", .doc = "clerks entering paper forms"},
-    {AT(paper, forms_per_clerk_day), POS(1e6), .def = "60",
+    {AT(paper, forms_per_clerk_day), FIT, POS(1e6), .def = "60",
      .doc = "forms one clerk enters per day"},
     {AT(paper, postal_delay_min), NUM(0, 365), .def = "1",
      .doc = "shortest postal delay in days (uniform min..max)"},
     {AT(paper, postal_delay_max), NUM(0, 365), .def = "3", .doc = "longest postal delay in days"},
 
-    {AT(households, dual_fuel_share), PROB, .def = "0.8",
+    {AT(households, dual_fuel_share), FIT, PROB, .def = "0.8",
      .doc = "share on dual fuel; the rest electricity only"},
     {AT(households, direct_debit_share), PROB, .def = "0.57",
      .doc = "share paying by direct debit; the three payment shares sum to 1"},
     {AT(households, standard_credit_share), PROB, .def = "0.27",
      .doc = "share paying on receipt of bill (standard credit)"},
     {AT(households, prepayment_share), PROB, .def = "0.16", .doc = "share on prepayment meters"},
-    {AT(households, vulnerable_share), PROB, .def = "0.2", .doc = "share of vulnerable households"},
+    {AT(households, vulnerable_share), FIT, PROB, .def = "0.2",
+     .doc = "share of vulnerable households"},
     {AT(households, elec_median_kwh), POS(1e6), .def = "3200",
      .doc = "median electricity use, kWh/year (Ofgem TDCV 2013, medium)"},
     {AT(households, elec_p90_kwh), POS(1e6), .def = "4900",
@@ -88,8 +91,12 @@ const struct key scenario_keys[] = {
      .doc = "sealed-bid pricing rule"},
     {AT(auction, day), NUM(0, 3650), .def = "35",
      .doc = "auction day, days from round start (not before the window ends)"},
-    {AT(auction, reserve_margin), NUM(0, 1e5), .def = "0",
-     .doc = "GBP/year the winner must beat the best comparable market tariff by"},
+    {AT(auction, benchmark), ENUM(benchmark_names, "best|average"), .def = "best",
+     .doc = "what the reserve is set against: the lot's best market tariff, or the "
+            "share-weighted average of its market tariffs, for the reference household"},
+    {AT(auction, reserve_margin), FIT, NUM(0, 1e5), .def = "0",
+     .doc =
+         "GBP/year the winner must beat the benchmark by (the reserve is the benchmark less this)"},
     {AT(auction, reference_elec_kwh), POS(1e6), .def = "3200",
      .doc = "reference household electricity use for ranking bids, kWh/year"},
     {AT(auction, reference_gas_kwh), NUM(0, 1e6), .def = "13500",
@@ -109,37 +116,44 @@ const struct key scenario_keys[] = {
      .spec.max = 3650, .type_text = "list of days", .def = "7,14",
      .doc = "days after the offer when reminders go out: ascending comma list, may be empty"},
 
-    {AT(decisions, intercept), NUM(-100, 100), .def = "-1.5",
+    {AT(decisions, intercept), FIT, NUM(-100, 100), .def = "-1.5",
      .doc = "logistic intercept of acceptance"},
-    {AT(decisions, saving_coef), NUM(0, 100), .def = "0.6",
+    {AT(decisions, saving_coef), FIT, NUM(0, 100), .def = "0.6",
      .doc = "logistic coefficient per GBP 100/year of saving"},
-    {AT(decisions, paper_coef), NUM(-100, 100), .def = "1",
+    {AT(decisions, paper_coef), FIT, NUM(-100, 100), .def = "1",
      .doc = "logistic term for paper registrations"},
-    {AT(decisions, vulnerable_coef), NUM(-100, 100), .def = "0",
+    {AT(decisions, vulnerable_coef), FIT, NUM(-100, 100), .def = "0",
      .doc = "logistic term for vulnerable households"},
-    {AT(decisions, reminder_lift), NUM(0, 100), .def = "0.5",
+    {AT(decisions, reminder_lift), FIT, NUM(0, 100), .def = "0.5",
      .doc = "acceptance hazard x (1 + lift x reminders received)"},
     {AT(decisions, fixed_probability), NUM(-1, 1), .def = "-1",
      .doc = "-1: use the logistic curve; 0..1: accept with this probability instead"},
 
     {AT(switching, cooling_off_days), NUM(0, 365), .def = "14",
      .doc = "cooling-off period in days"},
-    {AT(switching, cancel_prob), PROB, .def = "0.05",
+    {AT(switching, cancel_prob), FIT, PROB, .def = "0.05",
      .doc = "probability of cancelling during cooling off"},
     {AT(switching, transfer_days), NUM(0, 365), .def = "21", .doc = "supplier transfer in days"},
-    {AT(switching, fail_prob), PROB, .def = "0.02", .doc = "probability a transfer fails"},
-    {AT(switching, fail_prob_prepayment), PROB, .def = "0.08",
+    {AT(switching, fail_prob), FIT, PROB, .def = "0.02", .doc = "probability a transfer fails"},
+    {AT(switching, fail_prob_prepayment), FIT, PROB, .def = "0.08",
      .doc = "probability a prepayment transfer fails"},
 
     {AT(rounds, table), PATH, .def = "",
      .doc = "CSV round,market_index,cost_index,registration_index (rows past scenario.rounds are "
             "ignored); empty = all 1"},
-    {AT(rounds, reregister_prob), PROB, .def = "0.3",
+    {AT(rounds, reregister_prob), FIT, PROB, .def = "0.3",
      .doc = "probability a non-switcher registers again next round"},
-    {AT(rounds, return_prob), PROB, .def = "0.5",
+    {AT(rounds, return_prob), FIT, PROB, .def = "0.5",
      .doc = "probability a switcher comes back when the fixed term ends"},
     {AT(rounds, fixed_term_days), POS(36500), .def = "365",
      .doc = "fixed-term length of the winning tariff in days"},
+
+    {AT(uncertainty, parameters), PATH, .def = "",
+     .doc = "CSV parameter,estimate,se,ci95_low,ci95_high[,lower,upper] of fitted keys (as "
+            "calibrate writes it): each replication draws them; empty = none"},
+    {AT(uncertainty, covariance), PATH, .def = "",
+     .doc = "CSV of the parameters' covariance (as calibrate writes it); empty = independent, "
+            "from their se"},
 
     {AT(output, savings_bin), POS(1e6), .def = "25", .doc = "GBP width of savings histogram bins"},
     {AT(output, savings_max), POS(1e7), .def = "1500",

@@ -200,6 +200,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
         rc = paths_resolve(ld);
     if (rc == 0)
         rc = scenario_tables_load(ld);
+    if (rc == 0)
+        rc = scenario_params_load(ld);
     scenario_load_destroy(ld);
     if (rc != 0) {
         scenario_destroy(sc);
@@ -221,6 +223,8 @@ void scenario_destroy(struct scenario *sc)
     free(sc->suppliers);
     free(sc->round_rows);
     free(sc->profile);
+    free(sc->params);
+    free(sc->param_chol);
     free(sc);
 }
 
@@ -258,6 +262,7 @@ int scenario_key_at(size_t i, struct scenario_key_info *info)
     info->type = scenario_keys[i].type_text;
     info->default_text = scenario_keys[i].def;
     info->doc = scenario_keys[i].doc;
+    info->fit = scenario_keys[i].fit;
     return 0;
 }
 

@@ -54,6 +54,8 @@ struct key {
     const char *type_text; /* how --help and the docs name the type */
     const char *def;       /* default as text; NULL: required */
     const char *doc;       /* one line */
+    bool fit;              /* calibrate may fit it, and replications may draw it: a number
+                              that changes no table, day or round of the model */
 };
 
 /* The key table (keys.c). Keys of one section are adjacent; scenario_write keeps this order. */
@@ -125,5 +127,14 @@ int scenario_set_apply(struct load *ld, size_t i);
 
 /* tables.c: the CSV tables, read, typed and checked into ld->sc. */
 int scenario_tables_load(struct load *ld);
+
+/* How errors name the table of path key k: display is its path from the working directory
+ * when it sits under the scenario's directory (else as resolved); where and *where_line name
+ * the key that gave it, for a file that cannot be read. */
+void scenario_table_where(const struct load *ld, int k, char *display, size_t display_size,
+                          char *where, size_t where_size, int *where_line);
+
+/* params.c: the parameter-uncertainty files (uncertainty.*), read and checked into ld->sc. */
+int scenario_params_load(struct load *ld);
 
 #endif

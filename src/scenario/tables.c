@@ -146,6 +146,24 @@ static int csv_header(const struct table *raw, const struct table_spec *t, const
     return 0;
 }
 
+void scenario_table_where(const struct load *ld, int k, char *display, size_t display_size,
+                          char *where, size_t where_size, int *where_line)
+{
+    const char *path = (const char *)ld->sc + scenario_keys[k].spec.offset;
+    size_t dirlen = strlen(ld->realdir);
+    const char *slash = strrchr(ld->path, '/');
+    if (strncmp(path, ld->realdir, dirlen) == 0 && path[dirlen] == '/' && !ld->key_set[k]) {
+        if (slash)
+            snprintf(display, display_size, "%.*s%s", (int)(slash - ld->path), ld->path,
+                     path + dirlen);
+        else
+            snprintf(display, display_size, "%s", path + dirlen + 1);
+    } else {
+        snprintf(display, display_size, "%s", path);
+    }
+    scenario_key_where(ld, k, where, where_size, where_line);
+}
+
 /* A loaded table: rows (row structs) and the line each came from, both owned by the
  * caller; the file as errors show it; the line of the header row. */
 struct table_rows {
@@ -161,23 +179,10 @@ struct table_rows {
 static int table_load(struct load *ld, int k, const struct table_spec *t, struct table_rows *tr)
 {
     char *display = tr->file;
-    size_t display_size = sizeof tr->file;
     const char *path = (const char *)ld->sc + scenario_keys[k].spec.offset;
-    size_t dirlen = strlen(ld->realdir);
-    const char *slash = strrchr(ld->path, '/');
-    if (strncmp(path, ld->realdir, dirlen) == 0 && path[dirlen] == '/' && !ld->key_set[k]) {
-        if (slash)
-            snprintf(display, display_size, "%.*s%s", (int)(slash - ld->path), ld->path,
-                     path + dirlen);
-        else
-            snprintf(display, display_size, "%s", path + dirlen + 1);
-    } else {
-        snprintf(display, display_size, "%s", path);
-    }
-
     char where[sizeof ld->err->file];
     struct text_origin origin = {where, 0};
-    scenario_key_where(ld, k, where, sizeof where, &origin.line);
+    scenario_table_where(ld, k, display, sizeof tr->file, where, sizeof where, &origin.line);
     const char *key = scenario_keys[k].full;
     struct table raw;
     if (table_read(&raw, path, display, FILE_SIZE_MAX, TABLE_MAX_ROWS, &origin, key, ld->err))

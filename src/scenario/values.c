@@ -334,3 +334,61 @@ void scenario_value_format(const struct spec *sp, const void *base, char *buf, s
     }
     }
 }
+
+static const struct spec *number_spec(const char *key)
+{
+    int k = scenario_key_find(key);
+    if (k < 0)
+        return NULL;
+    const struct spec *sp = &scenario_keys[k].spec;
+    return sp->type == V_DOUBLE || sp->type == V_PROB || sp->type == V_INT ? sp : NULL;
+}
+
+int scenario_number(const struct scenario *sc, const char *key, double *out)
+{
+    const struct spec *sp = number_spec(key);
+    if (!sp)
+        return -1;
+    const char *at = (const char *)sc + sp->offset;
+    if (sp->type == V_INT) {
+        int v;
+        memcpy(&v, at, sizeof v);
+        *out = v;
+    } else {
+        memcpy(out, at, sizeof *out);
+    }
+    return 0;
+}
+
+int scenario_set_number(struct scenario *sc, const char *key, double v, char *why, size_t n)
+{
+    const struct spec *sp = number_spec(key);
+    if (!sp) {
+        snprintf(why, n, "not a numeric scenario key");
+        return -1;
+    }
+    if (!isfinite(v) || range_check(sp, v, why, n))
+        return isfinite(v) ? -1 : (snprintf(why, n, "not a finite number"), -1);
+    char *at = (char *)sc + sp->offset;
+    if (sp->type == V_INT) {
+        if (v != floor(v)) {
+            snprintf(why, n, "expected a whole number, got %.17g", v);
+            return -1;
+        }
+        int i = (int)v;
+        memcpy(at, &i, sizeof i);
+    } else {
+        memcpy(at, &v, sizeof v);
+    }
+    return 0;
+}
+
+int scenario_number_range(const char *key, double *lo, double *hi)
+{
+    const struct spec *sp = number_spec(key);
+    if (!sp)
+        return -1;
+    *lo = sp->min;
+    *hi = sp->max;
+    return 0;
+}
