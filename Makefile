@@ -20,7 +20,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test asan bench demo clean install check-build
+.PHONY: all deps test asan bench demo clean install check-build check-calibration
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -38,17 +38,21 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/testutil.o: tests/testutil.c
+# helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic)
+$(BUILD)/tests/helpers/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/testutil.o $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/tests/testutil.o $(LIB) -lcmocka $(LDLIBS) -o $@
+TEST_HELPERS  := $(BUILD)/tests/helpers/testutil.o $(BUILD)/tests/helpers/synthetic.o
+BENCH_HELPERS := $(BUILD)/tests/helpers/synthetic.o
 
-$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+$(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_HELPERS) $(LIB) -lcmocka $(LDLIBS) -o $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(BENCH_HELPERS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) $< $(BENCH_HELPERS) $(LIB) $(LDLIBS) -o $@
 
 # deps: install whichever Debian packages are missing; nothing when all are present.
 deps:
@@ -79,6 +83,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@tests/bench/run-bench $(BUILD)
 
+# check-calibration: the long parameter-recovery check (50 synthetic repetitions, some minutes).
+check-calibration: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/recovery
+	@$(BUILD)/bench/recovery 50 20
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run scenarios/lga-2015-02.ini
@@ -91,4 +100,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/helpers/*.d $(BUILD)/bench/*.d)

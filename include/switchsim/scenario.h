@@ -220,6 +220,9 @@ struct scenario_param {
  * override of the same key wins. */
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t n_sets,
                                struct error *err);
+/* (A scenario with parameter uncertainty turns GSL's error handler off, once and for the
+ * whole program, as calibrate_run does: GSL then reports failures by return value, which
+ * switchsim checks, instead of aborting.) */
 
 /* Reads the INI file at `path` as scenario_load reads one (the same text checks and the same
  * inih), but without knowing or checking its keys: calls fn(ctx, "section.key", value, line)

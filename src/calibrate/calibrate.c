@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "calibrate_int.h"
 #include "switchsim/output.h"
 
@@ -119,6 +121,7 @@ int calibrate_run(const char *path, const char *observed, const struct calibrate
     if (spec->n == 0)
         return error_set(err, ERROR_INPUT, "--fit", 0, "",
                          "nothing to fit: give --fit SECTION.KEY");
+    gsl_set_error_handler_off(); /* GSL reports by return value; it must never abort */
     struct problem *p = calloc(1, sizeof *p);
     if (!p)
         return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");

@@ -153,6 +153,7 @@ static int cholesky(struct load *ld, const char *file, const double *cov, double
     memset(chol, 0, n * n * sizeof *chol);
     if (m == 0)
         return 0;
+    gsl_set_error_handler_off(); /* a matrix that is not positive definite is bad input */
     gsl_matrix *a = gsl_matrix_alloc(m, m);
     if (!a)
         return scenario_oom(ld->err);
