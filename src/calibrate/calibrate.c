@@ -132,6 +132,16 @@ int calibrate_run(const char *path, const char *observed, const struct calibrate
                  ? error_set(err, ERROR_INPUT, "-r", 0, "",
                              "calibrate needs at least 3 replications per evaluation")
                  : calibrate_read_observed(p, observed, err);
+    for (size_t c = 0; c < p->n_campaigns && rc == 0; c++) {
+        int q = 0;
+        for (size_t i = 0; i < p->n_obs; i++)
+            q += p->obs[i].campaign == (int)c;
+        if (p->replications < q + 8)
+            rc = error_set(err, ERROR_INPUT, "-r", 0, "",
+                           "%s has %d observed figures: calibrate needs at least %d replications "
+                           "per evaluation (-r) to estimate their covariance",
+                           p->campaigns[c].path, q, q + 8);
+    }
     struct scenario *start = rc ? NULL : settings_load(path, s, NULL, 0, err);
     if (rc == 0 && !start)
         rc = -1;
@@ -186,10 +196,11 @@ void calibrate_print(const struct calibrate_result *r, FILE *out)
     char a[64], b[64], c[64], d[64], e[64];
     fprintf(out,
             "calibrate %s: %zu observed figure%s of %zu campaign%s, %zu parameter%s, %d "
-            "replications per evaluation\nfit: %d evaluations, %s\n\n",
+            "replications per evaluation\nfit: %d evaluations, %s; negative log posterior %.4f\n\n",
             r->name, r->n_obs, r->n_obs == 1 ? "" : "s", r->n_campaigns,
             r->n_campaigns == 1 ? "" : "s", k, k == 1 ? "" : "s", r->replications, r->evaluations,
-            r->converged ? "converged" : "stopped at the iteration limit (the estimate may move)");
+            r->converged ? "converged" : "stopped at the iteration limit (the estimate may move)",
+            r->nlp);
     fprintf(out, "  %-30s %12s %12s   %-28s %s\n", "parameter", "estimate", "se", "95% interval",
             "prior");
     for (size_t j = 0; j < k; j++) {

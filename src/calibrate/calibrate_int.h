@@ -27,7 +27,8 @@ struct problem {
     size_t n_campaigns;
     struct calibrate_obs *obs;
     size_t n_obs;
-    int replications;
+    int replications;     /* per evaluation of the objective */
+    int cov_replications; /* behind the covariance of the figures; replications unless set */
     double x0[CALIBRATE_MAX_FITS], step[CALIBRATE_MAX_FITS]; /* theta = x0 + step * u */
     int evaluations;
     bool failed;
@@ -49,6 +50,8 @@ int calibrate_read_observed(struct problem *p, const char *observed, struct erro
  * the bounds; the figures' means and covariance across replications (n_obs, n_obs^2) when
  * asked. The likelihood's covariance of the observed figures from that covariance. */
 double calibrate_objective(struct problem *p, const double *u, double *means_out, double *cov_out);
+/* S from cov, the figures' covariance over p->cov_replications replications (or
+ * p->replications when that is 0). */
 void calibrate_likelihood_cov(const struct problem *p, const double *cov, double *S);
 
 /* fit.c: the search. */

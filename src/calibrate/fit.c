@@ -327,13 +327,21 @@ int calibrate_summarise(struct problem *p, const double *u, struct calibrate_res
     int rc = grad && means && cov && S
                  ? 0
                  : error_set(&p->err, ERROR_SYSTEM, "", 0, "", "out of memory");
-    if (rc == 0 && !(calibrate_objective(p, u, means, cov) < FAILED / 2))
+    /* The figures' covariance at the estimate from five times the replications: the intervals
+     * rest on its inverse, which twenty replications leave too noisy (an interval as often too
+     * narrow as too wide covers less than it says). */
+    int fit_replications = p->replications;
+    p->replications = p->cov_replications = 5 * fit_replications;
+    double f_big = calibrate_objective(p, u, NULL, cov);
+    p->replications = fit_replications;
+    if (rc == 0 &&
+        (!(f_big < FAILED / 2) || !(calibrate_objective(p, u, means, NULL) < FAILED / 2)))
         rc = p->failed ? -1
                        : error_set(&p->err, ERROR_INPUT, "", 0, "",
                                    "the model cannot reproduce the observed figures");
-    /* Twice: first half a step each way, then about half a posterior sd, where the means
-     * move well beyond the Monte Carlo roughness of common random numbers while the model is
-     * still near linear. */
+    /* Twice: first half a step each way, then a posterior sd, where the means move well beyond
+     * the Monte Carlo roughness of common random numbers (noise in the sensitivities would
+     * inflate the information) while the model is still near linear. */
     double h[CALIBRATE_MAX_FITS];
     for (size_t j = 0; j < k; j++)
         h[j] = 0.5;
@@ -342,7 +350,7 @@ int calibrate_summarise(struct problem *p, const double *u, struct calibrate_res
     if (rc == 0 && (rc = sensitivities(p, u, h, grad)) == 0 && fisher(p, grad, S, H) == 0 &&
         invert(k, H, cov_u, flat) == 0) {
         for (size_t j = 0; j < k; j++)
-            h[j] = fmin(fmax(0.5 * sqrt(cov_u[j * k + j]), 0.05), 2.0);
+            h[j] = fmin(fmax(sqrt(cov_u[j * k + j]), 0.05), 2.0);
         rc = sensitivities(p, u, h, grad);
     }
     if (rc == 0 && fisher(p, grad, S, H))

@@ -115,14 +115,24 @@ void calibrate_likelihood_cov(const struct problem *p, const double *cov, double
 {
     size_t n = p->n_obs;
     double k = 1 + 1.0 / p->replications;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        /* The inverse of a covariance estimated from R replications overstates the precision
+         * by (R - 1) / (R - q - 2) for q figures (Hartlap, Simon & Schneider 2007): a
+         * campaign's block is widened by that much, or the intervals come out too narrow. */
+        size_t q = 0;
+        for (size_t j = 0; j < n; j++)
+            q += p->obs[j].campaign == p->obs[i].campaign;
+        int r = p->cov_replications ? p->cov_replications : p->replications;
+        double hartlap = (double)(r - 1) / (double)(r - (int)q - 2);
         for (size_t j = 0; j < n; j++) {
             S[i * n + j] = k * cov[i * n + j];
             if (i == j) {
                 double y = fabs(p->obs[i].value) + 1e-6;
                 S[i * n + j] += p->obs[i].sd * p->obs[i].sd + 1e-10 * y * y;
             }
+            S[i * n + j] *= hartlap;
         }
+    }
 }
 
 /* 0.5 d' S^-1 d + 0.5 log det S over the observed figures, by Cholesky. */

@@ -239,11 +239,12 @@ int scenario_write(const struct scenario *sc, FILE *out)
             bad |= fprintf(out, "\n[%s]\n", scenario_keys[k].section) < 0;
         char value[2 * SCENARIO_PATH_MAX];
         scenario_value_format(&scenario_keys[k].spec, sc, value, sizeof value);
-        bad |= fprintf(out, "; %s [%s; default: %s]\n%s = %s\n", scenario_keys[k].doc,
+        bad |= fprintf(out, "; %s [%s; default: %s%s]\n%s = %s\n", scenario_keys[k].doc,
                        scenario_keys[k].type_text,
                        scenario_keys[k].def
                            ? (scenario_keys[k].def[0] ? scenario_keys[k].def : "empty")
                            : "required",
+                       scenario_keys[k].fit ? "; calibrate may fit it" : "",
                        scenario_keys[k].name, value) < 0;
     }
     return bad || ferror(out) ? -1 : 0;
