@@ -13,6 +13,7 @@
 
 #include "switchsim/calibrate.h"
 #include "switchsim/compare.h"
+#include "switchsim/forecast.h"
 #include "switchsim/plot.h"
 #include "switchsim/results.h"
 #include "switchsim/run.h"
@@ -31,6 +32,9 @@ static const char usage[] =
     "  switchsim compare  A.ini B.ini [run options]\n"
     "  switchsim calibrate SCENARIO.ini --observed OBSERVED.csv\n"
     "                     --fit SECTION.KEY[=MEAN:SD][@LO:HI] [--fit ...] [run options]\n"
+    "  switchsim forecast SCENARIO.ini --signups SIGNUPS.csv [--auction AUCTION.csv] [run "
+    "options]\n"
+    "  switchsim backtest SCENARIO.ini --days K1,K2,... [-n CAMPAIGNS] [run options]\n"
     "  switchsim plot     RESULTS_DIR [--format png|svg|pdf] [-o DIR]\n"
     "  switchsim check    SCENARIO.ini [--set SECTION.KEY=VALUE]...\n"
     "  switchsim --help | --version\n"
@@ -61,6 +65,8 @@ struct options {
     const char **fits;
     size_t n_fits;
     const char *observed;
+    const char *signups, *auction, *days;
+    int campaigns;
     const char *format;
     bool quiet;
     struct settings s; /* what the library is told */
@@ -107,9 +113,10 @@ static bool parse_count(const char *s, long max, int *out)
 
 static bool takes_value(const char *a)
 {
-    static const char *const with_value[] = {"-r",       "-s",         "-j",     "-o",
-                                             "--set",    "--trace",    "--vary", "--precision",
-                                             "--format", "--observed", "--fit"};
+    static const char *const with_value[] = {"-r",        "-s",         "-j",     "-o",
+                                             "--set",     "--trace",    "--vary", "--precision",
+                                             "--format",  "--observed", "--fit",  "--signups",
+                                             "--auction", "--days",     "-n"};
     for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
         if (!strcmp(a, with_value[k]))
             return true;
@@ -142,6 +149,15 @@ static int parse_option(struct options *o, const char *a, const char *v)
         o->fits[o->n_fits++] = v;
     } else if (!strcmp(a, "--observed")) {
         o->observed = v;
+    } else if (!strcmp(a, "--signups")) {
+        o->signups = v;
+    } else if (!strcmp(a, "--auction")) {
+        o->auction = v;
+    } else if (!strcmp(a, "--days")) {
+        o->days = v;
+    } else if (!strcmp(a, "-n")) {
+        if (!parse_count(v, 100000, &o->campaigns))
+            return bad_usage("-n %s: campaigns must be a whole number from 1 to 100000", v);
     } else if (!strcmp(a, "--trace")) {
         s->trace = v;
     } else if (!strcmp(a, "--format")) {
@@ -180,8 +196,12 @@ static bool allowed(const char *command, const char *a)
         return !strcmp(command, "sweep");
     if (!strcmp(a, "--fit") || !strcmp(a, "--observed"))
         return !strcmp(command, "calibrate");
+    if (!strcmp(a, "--signups") || !strcmp(a, "--auction"))
+        return !strcmp(command, "forecast");
+    if (!strcmp(a, "--days") || !strcmp(a, "-n"))
+        return !strcmp(command, "backtest");
     if (!strcmp(a, "--precision"))
-        return strcmp(command, "compare") != 0 && strcmp(command, "calibrate") != 0;
+        return !strcmp(command, "run") || !strcmp(command, "sweep");
     return true;
 }
 
@@ -225,6 +245,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s needs more arguments", o->command);
     if (!strcmp(o->command, "sweep") && o->n_varies == 0)
         return bad_usage("%s needs at least one --vary SECTION.KEY=VALUES", o->command);
+    if (!strcmp(o->command, "forecast") && !o->signups)
+        return bad_usage("%s needs --signups SIGNUPS.csv", o->command);
+    if (!strcmp(o->command, "backtest") && !o->days)
+        return bad_usage("%s needs --days K1,K2,...", o->command);
     if (!strcmp(o->command, "calibrate") && (!o->observed || o->n_fits == 0))
         return bad_usage("%s needs --observed OBSERVED.csv and at least one --fit SECTION.KEY",
                          o->command);
@@ -365,6 +389,55 @@ static int cmd_calibrate(struct options *o)
     return rc ? report(&err) : EXIT_OK;
 }
 
+static int cmd_forecast(struct options *o)
+{
+    struct error err = {0};
+    struct forecast_result r;
+    int rc = forecast_run(o->paths[0], o->signups, o->auction, &o->s, &r, &err);
+    end_progress(&o->line);
+    if (rc == 0 && !o->quiet) {
+        forecast_print(&r, stdout);
+        printf("results in %s/\n", r.dir);
+    }
+    forecast_result_cleanup(&r);
+    return rc ? report(&err) : EXIT_OK;
+}
+
+/* --days K1,K2,...: ascending whole days >= 1. */
+static int parse_days(const char *text, int *days, size_t *n)
+{
+    *n = 0;
+    for (const char *p = text;;) {
+        char *end;
+        long d = strtol(p, &end, 10);
+        if (end == p || d < 1 || d > 3650 || (*n > 0 && d <= days[*n - 1]) ||
+            *n == BACKTEST_MAX_DAYS || (*end && *end != ','))
+            return bad_usage("--days %s: expected ascending whole days >= 1, e.g. 7,14,21", text);
+        days[(*n)++] = (int)d;
+        if (!*end)
+            return EXIT_OK;
+        p = end + 1;
+    }
+}
+
+static int cmd_backtest(struct options *o)
+{
+    struct error err = {0};
+    int days[BACKTEST_MAX_DAYS];
+    size_t n = 0;
+    int rc = parse_days(o->days, days, &n);
+    if (rc)
+        return rc;
+    struct backtest_result r = {0};
+    rc = backtest_run(o->paths[0], days, n, o->campaigns ? o->campaigns : 200, &o->s, &r, &err);
+    end_progress(&o->line);
+    if (rc == 0 && !o->quiet) {
+        backtest_print(&r, stdout);
+        printf("results in %s/\n", r.dir);
+    }
+    return rc ? report(&err) : EXIT_OK;
+}
+
 static int cmd_plot(struct options *o)
 {
     struct error err = {0};
@@ -398,9 +471,10 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(struct options *);
-    } commands[] = {{"run", cmd_run},         {"sweep", cmd_sweep},
-                    {"compare", cmd_compare}, {"calibrate", cmd_calibrate},
-                    {"plot", cmd_plot},       {"check", cmd_check}};
+    } commands[] = {{"run", cmd_run},           {"sweep", cmd_sweep},
+                    {"compare", cmd_compare},   {"calibrate", cmd_calibrate},
+                    {"forecast", cmd_forecast}, {"backtest", cmd_backtest},
+                    {"plot", cmd_plot},         {"check", cmd_check}};
     struct options o = {.command = argv[1]};
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {

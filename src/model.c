@@ -30,6 +30,8 @@ enum purpose {
     P_ROUNDS,     /* registering again, returning */
     P_COUNT,
     P_PARAMETERS = P_COUNT, /* the replication's draw of uncertain parameters (not the model's) */
+    P_FORECAST,             /* a live forecast's draw of round 1's registration rates */
+    P_REPLAY,               /* when within its day each observed sign-up happened */
 };
 
 enum event_kind {
@@ -42,7 +44,9 @@ enum event_kind {
     EV_ACCEPT,
     EV_COOLED,
     EV_TRANSFERRED,
-    EV_LINE, /* the head of a line comes due; subject: line */
+    EV_LINE,         /* the head of a line comes due; subject: line */
+    EV_KNOWN_ONLINE, /* a live forecast's observed online registration */
+    EV_KNOWN_FORM,   /* a live forecast's observed paper form, received */
 };
 
 /* Events after a fixed delay (cooling off, transfer), and the acceptances an auction's
@@ -74,6 +78,7 @@ struct model {
     const struct scenario *sc;
     struct calendar *cal;
     gsl_rng *rng[P_COUNT];
+    gsl_rng *replay; /* a live forecast's: P_REPLAY */
     struct replication *out;
     struct model_totals *totals;
     FILE *trace;
@@ -131,6 +136,14 @@ static void count_daily(struct model *m, double t, enum daily_column online_colu
     size_t day = (size_t)t;
     assert(day < m->totals->days);
     m->totals->daily[day * DAILY_COUNT + online_column + (is_paper(h) ? 1 : 0)]++;
+}
+
+/* A replication's own day counts, kept for fan charts and backtests. */
+static void count_day(struct model *m, double t, enum day_column c)
+{
+    size_t day = (size_t)t;
+    if (m->out->days && day < m->totals->days)
+        m->out->days[day * DAY_COUNT + c]++;
 }
 
 static int schedule(struct model *m, double t, enum event_kind kind, uint32_t subject)
@@ -198,20 +211,33 @@ static int start_entry(struct model *m, uint32_t i, double t)
     return schedule(m, t + gsl_ran_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
 }
 
-/* A household begins a registration: online it counts at once, paper goes in the post. */
-static int begin_registration(struct model *m, uint32_t i, double t)
+static double postal_delay(struct model *m)
+{
+    const struct scenario *sc = m->sc;
+    return gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+}
+
+/* A household begins a registration: online it counts at once, paper goes in the post for
+ * `delay` days (drawn here when negative). */
+static int begin_registration_after(struct model *m, uint32_t i, double t, double delay)
 {
     struct household *h = &m->hh[i];
     m->started++;
-    if (!is_paper(h))
+    if (!is_paper(h)) {
+        count_day(m, t, DAY_ONLINE);
         return enter(m, i, t);
+    }
     h->state = ST_POST;
     m->paper_pending++;
-    const struct scenario *sc = m->sc;
-    double delay =
-        gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+    if (delay < 0)
+        delay = postal_delay(m);
     trace(m, t, "form_sent", i, 1, "");
     return schedule(m, t + delay, EV_FORM_ARRIVES, i);
+}
+
+static int begin_registration(struct model *m, uint32_t i, double t)
+{
+    return begin_registration_after(m, i, t, -1);
 }
 
 static int grow_households(struct model *m)
@@ -251,6 +277,28 @@ static int next_arrival(struct model *m, int round)
     return schedule(m, t, EV_ARRIVAL, (uint32_t)round);
 }
 
+/* The days of round 1 a live forecast has observed: 0 when there is no forecast. */
+static int observed_days(const struct model *m, int round)
+{
+    return round == 0 && m->setup->observed ? m->setup->observed->days : 0;
+}
+
+/* A live forecast's observed sign-ups, each at a random time within its day: online
+ * registrations as they were made, paper forms as they were received. */
+static int replay_observed(struct model *m)
+{
+    const struct model_observed *o = m->setup->observed;
+    for (int d = 0; d < o->days; d++) {
+        for (uint32_t k = 0; k < o->online[d]; k++)
+            if (schedule(m, d + gsl_rng_uniform(m->replay), EV_KNOWN_ONLINE, 0))
+                return -1;
+        for (uint32_t k = 0; k < o->paper[d]; k++)
+            if (schedule(m, d + gsl_rng_uniform(m->replay), EV_KNOWN_FORM, 0))
+                return -1;
+    }
+    return 0;
+}
+
 static int on_round_start(struct model *m, int round)
 {
     const struct scenario *sc = m->sc;
@@ -262,11 +310,65 @@ static int on_round_start(struct model *m, int round)
     if (schedule(m, round * sc->scenario.interval_days + sc->auction.day, EV_AUCTION,
                  (uint32_t)round))
         return -1;
+    if (observed_days(m, round) && replay_observed(m))
+        return -1;
     return m->arr_expected > 0 ? next_arrival(m, round) : 0;
+}
+
+/* A new household of the sign-up process, created at t. */
+static uint32_t new_household(struct model *m, bool paper)
+{
+    uint32_t i = (uint32_t)m->n_hh++;
+    struct household *h = &m->hh[i];
+    household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
+    if (paper)
+        h->flags |= HH_PAPER;
+    h->state = ST_NEW;
+    h->round = 0;
+    return i;
+}
+
+/* An arrival of round 1 in a live forecast: the sign-ups already observed are replayed, so
+ * only those not seen yet count, an independent thinning of the same process: an online one
+ * made after the last observed day, a paper form still in the post then. */
+static int on_arrival_unobserved(struct model *m, int round, double t)
+{
+    int days = observed_days(m, round);
+    bool paper = gsl_rng_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share;
+    double delay = paper ? postal_delay(m) : -1;
+    if (t + (paper ? delay : 0) >= days) {
+        if (grow_households(m))
+            return -1;
+        if (begin_registration_after(m, new_household(m, paper), t, delay))
+            return -1;
+    }
+    return next_arrival(m, round);
+}
+
+static int on_known_online(struct model *m, double t)
+{
+    if (grow_households(m))
+        return -1;
+    return begin_registration(m, new_household(m, false), t);
+}
+
+static int on_form_arrives(struct model *m, uint32_t i, double t);
+
+static int on_known_form(struct model *m, double t)
+{
+    if (grow_households(m))
+        return -1;
+    uint32_t i = new_household(m, true);
+    m->started++;
+    m->paper_pending++;
+    m->hh[i].state = ST_POST;
+    return on_form_arrives(m, i, t);
 }
 
 static int on_arrival(struct model *m, int round, double t)
 {
+    if (observed_days(m, round))
+        return on_arrival_unobserved(m, round, t);
     if (grow_households(m))
         return -1;
     uint32_t i = (uint32_t)m->n_hh++;
@@ -295,6 +397,7 @@ static int on_register_again(struct model *m, uint32_t i, double t)
 static int on_form_arrives(struct model *m, uint32_t i, double t)
 {
     m->hh[i].state = ST_QUEUE;
+    count_day(m, t, DAY_PAPER_RECEIVED);
     trace(m, t, "form_arrives", i, 1, "");
     if (m->busy < m->sc->paper.clerks)
         return start_entry(m, i, t);
@@ -379,7 +482,17 @@ static int run_auctions(struct model *m, int round, double t)
                 auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n, reserve);
         }
         struct auction_result res;
-        if (best >= 0) {
+        const struct model_observed *obs = m->setup->observed;
+        if (round == 0 && obs && obs->auction) {
+            /* a live forecast after auction day: the observed result, whoever bid what */
+            bool won = best >= 0 && !isnan(obs->price[lot]);
+            res = (struct auction_result){.failed = !won,
+                                          .winner = won ? 0 : -1,
+                                          .price = won ? obs->price[lot] : NAN,
+                                          .runner_up = -1,
+                                          .runner_price = NAN,
+                                          .bidders = bidders};
+        } else if (best >= 0) {
             auction_clear(bids, n, sc->auction.rule, reserve, &res);
         } else {
             res = (struct auction_result){
@@ -399,12 +512,16 @@ static int run_auctions(struct model *m, int round, double t)
         for (int k = 0; k < 2; k++) {
             m->lot_offer[lot][k] = who[k];
             m->lot_factor[lot][k] = who[k] >= 0 ? price[k] / shape_cost : 0;
-            double cap = who[k] >= 0 ? sc->suppliers[who[k]].capacity : 0;
+            double cap = who[k] >= 0 && !(round == 0 && obs && obs->auction)
+                             ? sc->suppliers[who[k]].capacity
+                             : 0;
             m->winner_capacity_left[lot][k] = cap > 0 ? cap : INFINITY;
         }
         for (size_t s = 0; s < n; s++) {
+            bool observed_result = round == 0 && obs && obs->auction;
             struct bid_record b = {(uint16_t)round, (uint8_t)lot,
-                                   (uint8_t)((int)s == res.winner      ? 1
+                                   (uint8_t)(observed_result           ? 0
+                                             : (int)s == res.winner    ? 1
                                              : (int)s == res.runner_up ? 2
                                                                        : 0),
                                    (uint16_t)s, bids[s].participates ? bids[s].amount : NAN};
@@ -420,7 +537,9 @@ static int run_auctions(struct model *m, int round, double t)
                          scenario_payment_name((enum payment)lot), res.bidders, reserve);
             else
                 snprintf(detail, sizeof detail, "lot %s won by %s at %.2f (reserve %.2f)",
-                         scenario_payment_name((enum payment)lot), sc->suppliers[res.winner].name,
+                         scenario_payment_name((enum payment)lot),
+                         round == 0 && obs && obs->auction ? "(observed)"
+                                                           : sc->suppliers[res.winner].name,
                          res.price, reserve);
             trace(m, t, "auction", -1, -1, detail);
         }
@@ -551,6 +670,7 @@ static int on_transferred(struct model *m, uint32_t i, double t)
     (*metric(m, h->round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
     (*metric(m, h->round, M_SAVING_TOTAL)) += h->saving;
     count_daily(m, t, DAILY_SWITCHED_ONLINE, h);
+    count_day(m, t, DAY_SWITCHED);
     struct model_totals *tot = m->totals;
     double bin = (double)h->saving / sc->output.savings_bin;
     size_t slot = h->saving < 0 ? 0 : bin >= (double)tot->bins ? tot->bins + 1 : (size_t)bin + 1;
@@ -586,6 +706,8 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     case EV_ACCEPT: return on_accept(m, s, t);
     case EV_COOLED: return on_cooled(m, s, t);
     case EV_TRANSFERRED: return on_transferred(m, s, t);
+    case EV_KNOWN_ONLINE: return on_known_online(m, t);
+    case EV_KNOWN_FORM: return on_known_form(m, t);
     case EV_LINE: {
         struct eventline_item item;
         if (eventline_pop(&m->lines[s], m->cal, &item))
@@ -617,6 +739,7 @@ static void model_free(struct model *m)
     calendar_destroy(m->cal);
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
+    gsl_rng_free(m->replay);
     free(m->hh);
     free(m->queue);
     for (int k = 0; k < LINE_COUNT; k++)
@@ -667,18 +790,40 @@ int model_run(const struct model_setup *setup, uint64_t seed, uint32_t index,
 {
     if (trace_file)
         fputs("time,event,household,channel,detail\n", trace_file);
-    if (setup->sc->n_params == 0)
+    if (setup->sc->n_params == 0 && !setup->observed)
         return run_drawn(setup, seed, index, out, totals, trace_file, err);
-    /* This replication's parameters, on their own stream: the model's draws stay the same. */
+    /* This replication's parameters, on their own streams: the model's draws stay the same. */
     struct scenario drawn = *setup->sc;
-    gsl_rng *r = stream_create(seed, index, P_PARAMETERS);
-    if (!r)
-        return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
-    draw_parameters(setup->sc, r, &drawn, trace_file);
-    gsl_rng_free(r);
+    if (setup->sc->n_params) {
+        gsl_rng *r = stream_create(seed, index, P_PARAMETERS);
+        if (!r)
+            return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        draw_parameters(setup->sc, r, &drawn, trace_file);
+        gsl_rng_free(r);
+    }
+    if (setup->observed) {
+        /* a live forecast: round 1's online and paper rates from their posteriors */
+        const struct model_observed *o = setup->observed;
+        gsl_rng *r = stream_create(seed, index, P_FORECAST);
+        if (!r)
+            return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+        double online =
+            o->online_shape > 0 ? gsl_ran_gamma(r, o->online_shape, 1 / o->online_rate) : 0;
+        double paper = o->paper_shape > 0 ? gsl_ran_gamma(r, o->paper_shape, 1 / o->paper_rate) : 0;
+        gsl_rng_free(r);
+        double index1 = drawn.round_rows[0].registration_index;
+        drawn.registration.expected = (online + paper) / index1;
+        if (online + paper > 0)
+            drawn.registration.paper_share = paper / (online + paper);
+        if (trace_file)
+            fprintf(trace_file, "0.000000,forecast,,,expected=%.10g paper_share=%.10g\n",
+                    drawn.registration.expected, drawn.registration.paper_share);
+    }
     struct model_setup local;
     if (model_setup_init(&local, &drawn, err))
         return -1;
+    local.observed = setup->observed;
+    local.keep_days = setup->keep_days;
     assert(local.horizon == setup->horizon); /* fitted keys change no day of the model */
     int rc = run_drawn(&local, seed, index, out, totals, trace_file, err);
     model_setup_cleanup(&local);
@@ -703,6 +848,10 @@ static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t in
     for (int p = 0; p < P_COUNT; p++)
         if (!(m.rng[p] = stream_create(seed, index, (uint32_t)p)))
             goto done;
+    if (setup->observed && !(m.replay = stream_create(seed, index, P_REPLAY)))
+        goto done;
+    if (out->days)
+        memset(out->days, 0, totals->days * DAY_COUNT * sizeof *out->days);
     if (schedule(&m, 0.0, EV_ROUND_START, 0))
         goto done;
     struct calendar_event ev;
@@ -792,6 +941,11 @@ int model_replication_init(struct replication *rep, const struct model_setup *se
 {
     *rep = (struct replication){0};
     rep->metrics = calloc((size_t)setup->sc->scenario.rounds * M_COUNT, sizeof *rep->metrics);
+    if (rep->metrics && setup->keep_days &&
+        !(rep->days = calloc((size_t)ceil(setup->horizon) * DAY_COUNT, sizeof *rep->days))) {
+        free(rep->metrics);
+        rep->metrics = NULL;
+    }
     return rep->metrics ? 0 : -1;
 }
 
@@ -799,5 +953,6 @@ void model_replication_cleanup(struct replication *rep)
 {
     free(rep->metrics);
     free(rep->bids);
+    free(rep->days);
     *rep = (struct replication){0};
 }

@@ -160,11 +160,21 @@ static const char *const file_names[FILE_COUNT] = {
 struct run_files {
     const struct experiment *ex;
     const struct scenario *sc;
+    size_t n_extra;
+    const char *const *extra_names;
+    output_writer extra_write;
+    const void *extra_ctx;
 };
 
 static void write_run_file(FILE *f, size_t k, const void *ctx)
 {
     const struct run_files *r = ctx;
+    if (k >= FILE_PARTIAL && k < FILE_PARTIAL + r->n_extra) {
+        r->extra_write(f, k - FILE_PARTIAL, r->extra_ctx);
+        return;
+    }
+    if (k >= FILE_PARTIAL)
+        k = FILE_PARTIAL;
     switch (k) {
     case FILE_SUMMARY: write_summary(f, r->ex); break;
     case FILE_REPLICATIONS: write_replications(f, r->ex); break;
@@ -188,9 +198,23 @@ static void write_run_file(FILE *f, size_t k, const void *ctx)
 int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
                   bool partial, struct error *err)
 {
-    struct run_files r = {ex, sc};
-    if (output_write_files(dir, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file, &r,
-                           err))
+    return results_write_with(ex, sc, dir, partial, 0, NULL, NULL, NULL, err);
+}
+
+int results_write_with(const struct experiment *ex, const struct scenario *sc, const char *dir,
+                       bool partial, size_t n_extra, const char *const *extra_names,
+                       output_writer extra_write, const void *extra_ctx, struct error *err)
+{
+    struct run_files r = {ex, sc, n_extra, extra_names, extra_write, extra_ctx};
+    const char *names[FILE_COUNT + 8];
+    size_t n = 0;
+    for (; n < FILE_PARTIAL; n++)
+        names[n] = file_names[n];
+    for (size_t k = 0; k < n_extra && k < 8; k++)
+        names[n++] = extra_names[k];
+    if (partial)
+        names[n++] = file_names[FILE_PARTIAL];
+    if (output_write_files(dir, n, names, write_run_file, &r, err))
         return -1;
     if (!partial) { /* complete results: an old PARTIAL mark no longer applies */
         char mark[1100];

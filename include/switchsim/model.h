@@ -2,6 +2,7 @@
 #ifndef SWITCHSIM_MODEL_H
 #define SWITCHSIM_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,7 +34,25 @@ struct replication {
     double *metrics;
     struct bid_record *bids;
     size_t n_bids, cap_bids;
+    uint32_t *days; /* with keep_days: model_totals' days x DAY_COUNT counts; else NULL */
 };
+
+/* What a live forecast knows of round 1 (see forecast.h). */
+struct model_observed {
+    int days;                     /* days 0..days-1 of the window are observed */
+    const uint32_t *online;       /* per day: online registrations made */
+    const uint32_t *paper;        /* per day: paper forms received */
+    /* Gamma posteriors (shape, rate) of round 1's online and paper registration rates, in
+     * registrations per round: each replication draws its registration.expected (their sum)
+     * and paper_share (the paper one's part) from them. */
+    double online_shape, online_rate, paper_shape, paper_rate;
+    bool auction;             /* round 1's auction has happened, with: */
+    double price[PAY_COUNT];  /* each lot's winning annual cost for the reference household;
+                                 NaN when the lot failed */
+};
+
+/* Per day of a replication, kept when the setup asks (fan charts, backtests). */
+enum day_column { DAY_ONLINE, DAY_PAPER_RECEIVED, DAY_SWITCHED, DAY_COUNT };
 
 /* Prepared once per scenario, shared read-only by every replication. */
 struct model_setup {
@@ -42,6 +61,10 @@ struct model_setup {
     double horizon;                     /* no counted event happens after it */
     double *profile_cdf;                /* n_profile + 1 cumulative registration weights */
     int best_row[PAY_COUNT];
+    /* A live forecast: round 1 replays these observed days and simulates the rest (NULL =
+     * none); set after model_setup_init, owned by the caller. */
+    const struct model_observed *observed;
+    bool keep_days; /* each replication keeps its days (struct replication's days) */
 };
 
 /* Fills *setup from sc (which must outlive it). Returns 0, or -1 with *err filled. */

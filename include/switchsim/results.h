@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "switchsim/experiment.h"
+#include "switchsim/output.h"
 #include "switchsim/stats.h"
 
 /* The per-replication value of metric m over all rounds: counts add up, ratios are taken
@@ -22,6 +23,12 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
  * is complete, so a failure leaves no partial results. Returns 0, or -1 with *err filled. */
 int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
                   bool partial, struct error *err);
+
+/* results_write, with n_extra (at most 8) more files of the same set, extra_names[k] written
+ * by extra_write(f, k, extra_ctx), put in place together with the run's. */
+int results_write_with(const struct experiment *ex, const struct scenario *sc, const char *dir,
+                       bool partial, size_t n_extra, const char *const *extra_names,
+                       output_writer extra_write, const void *extra_ctx, struct error *err);
 
 /* Prints the headline figures with their 95% CIs, round by round, for people. */
 void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out);

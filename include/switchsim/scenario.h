@@ -72,7 +72,8 @@ struct scenario {
     } scenario;
 
     struct {
-        double expected; /* Poisson mean per round */
+        double expected;    /* Poisson mean per round */
+        double expected_sd; /* a live forecast's prior sd of it; 0 = half of it */
         double paper_share;
         double window_days;              /* registrations open [0, window_days) from round start */
         char profile[SCENARIO_PATH_MAX]; /* CSV day,weight; empty = flat */

@@ -52,6 +52,8 @@ const struct key scenario_keys[] = {
 
     {AT(registration, expected), FIT, NUM(0, 1e9), .def = REQUIRED,
      .doc = "expected registrations per round (Poisson mean)"},
+    {AT(registration, expected_sd), NUM(0, 1e9), .def = "0",
+     .doc = "sd of a live forecast's prior of registration.expected (a Gamma); 0 = half of it"},
     {AT(registration, paper_share), FIT, PROB, .def = "0.1",
      .doc = "share of registrations made on paper"},
     {AT(registration, window_days), POS(3650), .def = "28",
