@@ -64,7 +64,7 @@ static void write_summary(FILE *f, const struct experiment *ex)
             }
             fprintf(f, ",%zu", s.n);
             /* the 90% forecast range of one campaign: quantiles over replications */
-            double pi[] = {s.p05, s.p95};
+            double pi[] = {s.pi_lo, s.pi_hi};
             for (size_t k = 0; k < 2; k++) {
                 fputc(',', f);
                 output_csv_number(f, pi[k]);
@@ -259,9 +259,9 @@ static void print_row(FILE *out, const char *label, const struct summary *s, enu
 {
     char lo[48], hi[48], mean[48], cl[48], ch[48], range[100] = "", ci[100] = "";
     figure(mean, sizeof mean, s->mean, u);
-    if (!isnan(s->p05) && s->n > 1)
-        snprintf(range, sizeof range, "%s to %s", figure(lo, sizeof lo, s->p05, u),
-                 figure(hi, sizeof hi, s->p95, u));
+    if (!isnan(s->pi_lo) && s->n > 1)
+        snprintf(range, sizeof range, "%s to %s", figure(lo, sizeof lo, s->pi_lo, u),
+                 figure(hi, sizeof hi, s->pi_hi, u));
     if (!isnan(s->ci_low))
         snprintf(ci, sizeof ci, "%s to %s", figure(cl, sizeof cl, s->ci_low, u),
                  figure(ch, sizeof ch, s->ci_high, u));

@@ -19,6 +19,19 @@ static double halfwidth(size_t n, double m2)
 
 /* Fills out from n values with the given mean and M2; sorted holds them ascending, or is
  * NULL to leave the quantiles NaN. */
+double stats_prediction_quantile(const double *sorted, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double h = q * (double)(n + 1) - 1; /* from 0 */
+    if (h <= 0)
+        return sorted[0];
+    if (h >= (double)(n - 1))
+        return sorted[n - 1];
+    size_t i = (size_t)h;
+    return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
+}
+
 static void summary_fill(struct summary *out, size_t n, double mean, double m2,
                          const double *sorted)
 {
@@ -29,7 +42,9 @@ static void summary_fill(struct summary *out, size_t n, double mean, double m2,
                             .ci_high = NAN,
                             .p05 = NAN,
                             .p50 = NAN,
-                            .p95 = NAN};
+                            .p95 = NAN,
+                            .pi_lo = NAN,
+                            .pi_hi = NAN};
     if (n == 0)
         return;
     out->mean = mean;
@@ -37,6 +52,8 @@ static void summary_fill(struct summary *out, size_t n, double mean, double m2,
         out->p05 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.05);
         out->p50 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.50);
         out->p95 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.95);
+        out->pi_lo = stats_prediction_quantile(sorted, n, 0.05);
+        out->pi_hi = stats_prediction_quantile(sorted, n, 0.95);
     }
     if (n < 2)
         return;

@@ -176,7 +176,7 @@ static void test_forecast_coverage(void **state)
     int covered = 0, narrow = 0;
     for (int i = 0; i < 1000; i++) {
         double x = fresh.ex.reps[i].metrics[M_SWITCHED];
-        covered += x >= range.p05 && x <= range.p95;
+        covered += x >= range.pi_lo && x <= range.pi_hi;
     }
     /* without parameter uncertainty the range is far narrower: it must not be that one */
     struct summary own;
@@ -190,14 +190,14 @@ static void test_forecast_coverage(void **state)
     results_summary(&fixed.ex, 0, M_SWITCHED, &own);
     for (int i = 0; i < 1000; i++) {
         double x = fresh.ex.reps[i].metrics[M_SWITCHED];
-        narrow += x >= own.p05 && x <= own.p95;
+        narrow += x >= own.pi_lo && x <= own.pi_hi;
     }
     print_message("90%% forecast range %.0f to %.0f covers %d of 1000 fresh campaigns; the range "
                   "of the campaign's own chance alone, %.0f to %.0f, covers %d\n",
-                  range.p05, range.p95, covered, own.p05, own.p95, narrow);
+                  range.pi_lo, range.pi_hi, covered, own.pi_lo, own.pi_hi, narrow);
     assert_true(covered >= 850 && covered <= 950);
     assert_true(narrow < 800);
-    assert_true(range.p95 - range.p05 > 1.5 * (own.p95 - own.p05));
+    assert_true(range.pi_hi - range.pi_lo > 1.5 * (own.pi_hi - own.pi_lo));
     run_result_cleanup(&forecast);
     run_result_cleanup(&fresh);
     run_result_cleanup(&fixed);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "switchsim/stats.h"
@@ -404,6 +405,39 @@ static void test_histogram(void **state)
     accum_cleanup(&a);
 }
 
+/* A 90% prediction range from n = 19 values holds one more value of the same distribution 90%
+ * of the time (20,000 trials); GSL's quantiles would hold it 0.9 x 18 / 20 = 81% of the time,
+ * which the check tells apart. */
+static void test_prediction_range(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2026);
+    enum { N = 19, TRIALS = 20000 };
+    int ours = 0, gsl = 0;
+    for (int t = 0; t < TRIALS; t++) {
+        double x[N];
+        for (int i = 0; i < N; i++)
+            x[i] = gsl_ran_exponential(r, 1.0); /* any distribution will do */
+        gsl_sort(x, 1, N);
+        double next = gsl_ran_exponential(r, 1.0);
+        ours += next >= stats_prediction_quantile(x, N, 0.05) &&
+                next <= stats_prediction_quantile(x, N, 0.95);
+        gsl += next >= gsl_stats_quantile_from_sorted_data(x, 1, N, 0.05) &&
+               next <= gsl_stats_quantile_from_sorted_data(x, 1, N, 0.95);
+    }
+    double se = sqrt(0.9 * 0.1 / TRIALS);
+    print_message("prediction range holds the next value %.4f of the time (GSL's quantiles "
+                  "%.4f)\n",
+                  (double)ours / TRIALS, (double)gsl / TRIALS);
+    assert_true(fabs((double)ours / TRIALS - 0.9) < 4 * se);
+    assert_true(fabs((double)gsl / TRIALS - 0.81) < 4 * se);
+    double one[] = {3.5};
+    assert_true(stats_prediction_quantile(one, 1, 0.05) == 3.5);
+    assert_true(isnan(stats_prediction_quantile(one, 0, 0.5)));
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_small_counts),         cmocka_unit_test(test_merge_equals_one_pass),
         cmocka_unit_test(test_merge_self_and_empty), cmocka_unit_test(test_large_offset),
         cmocka_unit_test(test_summary_of),           cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_prediction_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,17 @@
 struct summary {
     size_t n;                                        /* values that are not NaN */
     double mean, sd, ci_low, ci_high, p05, p50, p95; /* NaN when n is too small */
+    /* The 90% prediction range of one more value: the order statistics at ranks 0.05 (n+1)
+     * and 0.95 (n+1), interpolated (stats_prediction_quantile); NaN when n is too small. */
+    double pi_lo, pi_hi;
 };
+
+/* The q-quantile of n sorted values for predicting one more: the value at rank q (n + 1)
+ * (from 1), interpolated between neighbours, clamped to the smallest and largest. Between
+ * its quantiles at q and 1 - q lies a new value with probability 1 - 2q on average, whatever
+ * the distribution (GSL's own quantile, at rank 1 + q (n - 1), covers less: 0.9 (n - 1) /
+ * (n + 1) for 90%). NaN when n is 0. */
+double stats_prediction_quantile(const double *sorted, size_t n, double q);
 
 /* A one-pass, mergeable accumulator of per-replication values. Count, mean and M2 (the sum
  * of squared deviations from the mean) are updated by Welford's method and combined by

@@ -8,6 +8,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "forecast_int.h"
+#include "switchsim/stats.h"
 #include "table.h"
 
 #define FILE_MAX ((size_t)16 << 20)
@@ -170,10 +171,6 @@ double forecast_quantile(double *x, size_t n, double q)
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]))
             x[k++] = x[i];
-    if (k == 0)
-        return NAN;
     gsl_sort(x, 1, k);
-    double h = q * (double)(k - 1);
-    size_t i = (size_t)floor(h);
-    return i + 1 < k ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[k - 1];
+    return stats_prediction_quantile(x, k, q);
 }
