@@ -1,5 +1,9 @@
 /* testutil.c - what the tests share: temporary folders, whole files, and text checks. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "testutil.h"
+
+extern char **environ;
 
 char *testutil_read(const char *path)
 {
@@ -145,6 +152,44 @@ int testutil_teardown(void **state)
     (void)state;
     testutil_remove_tree(testutil_tmp);
     return 0;
+}
+
+int testutil_run(char *const argv[], const char *in_path, const char *out_path,
+                 const char *err_path, double timeout)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, in_path ? in_path : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc)
+        fail_msg("cannot run %s: %s", argv[0], strerror(rc));
+    int status;
+    for (double waited = 0;; waited += 0.01) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            break;
+        if (got < 0 && errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+        if (waited > timeout) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        usleep(10000);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+const char *testutil_binary(void)
+{
+    const char *b = getenv("SWITCHSIM_BIN");
+    return b && *b ? b : "build/switchsim";
 }
 
 void testutil_data_path(char *buf, size_t size, const char *rel)

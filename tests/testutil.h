@@ -55,6 +55,16 @@ struct testutil_stopper {
 };
 void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
 
+/* Runs argv (argv[0] is the program) with stdin from in_path, stdout to out_path and stderr
+ * to err_path (each NULL for /dev/null), killing it when it takes more than `timeout`
+ * seconds. Returns its exit status, 128 + the signal that ended it, or -1 when it had to be
+ * killed. */
+int testutil_run(char *const argv[], const char *in_path, const char *out_path,
+                 const char *err_path, double timeout);
+
+/* The switchsim binary under test: $SWITCHSIM_BIN, else build/switchsim. */
+const char *testutil_binary(void);
+
 /* tests/data/REL, or $SWITCHSIM_TEST_DATA/REL when that is set, into buf. */
 void testutil_data_path(char *buf, size_t size, const char *rel);
 

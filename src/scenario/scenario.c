@@ -14,6 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unistd.h>
+
+#include "switchsim/metric.h"
 #include "scenario_int.h"
 #include "text.h"
 
@@ -103,7 +106,96 @@ static int scalar_checks(struct load *ld)
     if (sc->output.savings_max / sc->output.savings_bin > 1e6)
         return scenario_key_error(ld, scenario_blame(ld, bin, max),
                                   "more than a million histogram bins");
+
+    /* Only rounds x interval can reach the ceiling: the other terms are at most 3650 days. */
+    double horizon = scenario_horizon_days(sc);
+    if (horizon > SCENARIO_HORIZON_MAX_DAYS)
+        return scenario_key_error(
+            ld, scenario_blame(ld, KEY(scenario, rounds), KEY(scenario, interval_days)),
+            "%d rounds %s days apart simulate %.0f days; at most %d (daily.csv has a row "
+            "per day)",
+            sc->scenario.rounds, scenario_number(sc->scenario.interval_days).s, ceil(horizon),
+            SCENARIO_HORIZON_MAX_DAYS);
     return 0;
+}
+
+double scenario_horizon_days(const struct scenario *sc)
+{
+    double postal = fmax(sc->paper.postal_delay_max, sc->offers.email_delay_max_days);
+    return (sc->scenario.rounds - 1) * sc->scenario.interval_days +
+           fmax(sc->auction.day, sc->registration.window_days) + sc->offers.send_delay_days +
+           postal + sc->offers.window_days + sc->switching.cooling_off_days +
+           sc->switching.transfer_days + 1.0;
+}
+
+double scenario_memory_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double memory = pages > 0 && page > 0 ? (double)pages * (double)page : 4e9;
+    /* a container's limit: cgroup v2, then v1 ("max" or a huge number when there is none) */
+    const char *limits[] = {"/sys/fs/cgroup/memory.max",
+                            "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+    for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+        FILE *f = fopen(limits[k], "r");
+        double limit;
+        if (f && fscanf(f, "%lf", &limit) == 1 && limit > 0 && limit < memory)
+            memory = limit;
+        if (f)
+            fclose(f);
+    }
+    return memory / 2;
+}
+
+/* Bytes kept per replication and round: every metric, and a bid of each supplier per lot. */
+#define RESULT_BYTES(n_suppliers) (8.0 * M_COUNT + 16.0 * PAY_COUNT * (double)(n_suppliers))
+
+/* What one scenario may ask of a run, now that its tables say how many households each round
+ * draws: the households of a replication, and the run's estimated peak memory. */
+static int limits_check(struct load *ld, const struct scenario_limits *lim)
+{
+    const struct scenario *sc = ld->sc;
+    double households = 0;
+    for (int r = 0; r < sc->scenario.rounds; r++)
+        households += sc->registration.expected * sc->round_rows[r].registration_index;
+    int expected = KEY(registration, expected);
+    int blame =
+        sc->scenario.rounds > 1 ? scenario_blame(ld, expected, KEY(scenario, rounds)) : expected;
+    if (households > SCENARIO_HOUSEHOLDS_MAX)
+        return scenario_key_error(ld, blame,
+                                  "a replication would draw about %.0f households "
+                                  "(registration.expected x registration_index, over %d "
+                                  "round%s); at most %d",
+                                  households, sc->scenario.rounds,
+                                  sc->scenario.rounds == 1 ? "" : "s", SCENARIO_HOUSEHOLDS_MAX);
+    double threads =
+        lim->threads < sc->scenario.replications ? lim->threads : sc->scenario.replications;
+    if (threads < 1)
+        threads = 1;
+    double bins = ceil(sc->output.savings_max / sc->output.savings_bin) + 2;
+    double per_thread = households * SCENARIO_HOUSEHOLD_BYTES +
+                        ceil(scenario_horizon_days(sc)) * 8.0 * DAILY_COUNT + bins * 8.0;
+    double kept =
+        2.0 * sc->scenario.replications * sc->scenario.rounds * RESULT_BYTES(sc->n_suppliers);
+    double budget = lim->memory > 0 ? lim->memory : scenario_memory_budget();
+    double need = threads * per_thread + kept;
+    if (need <= budget)
+        return 0;
+    const double gib = 1024.0 * 1024 * 1024;
+    if (threads * per_thread >= kept)
+        return scenario_key_error(ld, blame,
+                                  "a run would need about %.1f GiB (%.0f thread%s x %.0f "
+                                  "households at %d bytes), more than the %.1f GiB allowed "
+                                  "(half this machine's memory): lower it%s",
+                                  need / gib, threads, threads == 1 ? "" : "s", households,
+                                  SCENARIO_HOUSEHOLD_BYTES, budget / gib,
+                                  threads > 1 ? ", or run on fewer threads (-j)" : "");
+    return scenario_key_error(ld, KEY(scenario, replications),
+                              "keeping the results of %d replications of %d round%s with %zu "
+                              "suppliers needs about %.1f GiB, more than the %.1f GiB allowed "
+                              "(half this machine's memory): run fewer replications (-r)",
+                              sc->scenario.replications, sc->scenario.rounds,
+                              sc->scenario.rounds == 1 ? "" : "s", sc->n_suppliers, need / gib,
+                              budget / gib);
 }
 
 /* Makes every non-empty relative path absolute, against the scenario's directory. */
@@ -172,6 +264,13 @@ static int dir_resolve(struct load *ld)
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t n_sets,
                                struct error *err)
 {
+    struct scenario_limits lim = {.threads = 1};
+    return scenario_load_limited(path, sets, n_sets, &lim, err);
+}
+
+struct scenario *scenario_load_limited(const char *path, const char *const *sets, size_t n_sets,
+                                       const struct scenario_limits *lim, struct error *err)
+{
     struct scenario *sc = calloc(1, sizeof *sc);
     struct load *ld = sc ? scenario_load_create(sc, err) : NULL;
     if (!ld) {
@@ -200,6 +299,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
         rc = paths_resolve(ld);
     if (rc == 0)
         rc = scenario_tables_load(ld);
+    if (rc == 0)
+        rc = limits_check(ld, lim);
     scenario_load_destroy(ld);
     if (rc != 0) {
         scenario_destroy(sc);

@@ -287,6 +287,13 @@ static void double_format(double v, char *buf, size_t size)
     }
 }
 
+struct scenario_number scenario_number(double v)
+{
+    struct scenario_number n;
+    double_format(v, n.s, sizeof n.s);
+    return n;
+}
+
 void scenario_value_format(const struct spec *sp, const void *base, char *buf, size_t size)
 {
     const char *src = (const char *)base + sp->offset;

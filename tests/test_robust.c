@@ -1,0 +1,188 @@
+/* test_robust.c - the command line against what new users and attackers try: values at the
+ * ceilings, special files, symlinks in output folders, full disks, and runs side by side. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#define tmp testutil_tmp
+#define BASE "tests/data/model/base.ini"
+
+/* Seconds any one command may take before the test calls it hung. */
+#define TIMEOUT 120
+
+/* tmp/name into buf (PATH_SIZE bytes). */
+#define PATH_SIZE 400
+static char *in_tmp(char *buf, const char *name)
+{
+    snprintf(buf, PATH_SIZE, "%s/%s", tmp, name);
+    return buf;
+}
+
+/* Runs switchsim with the arguments (NULL-terminated) and stdin from `in` (NULL for
+ * /dev/null), stdout and stderr into tmp/stdout and tmp/stderr; returns the exit status
+ * (-1 when it hung). */
+static int sim_in(const char *in, const char *first, va_list ap)
+{
+    char *argv[64] = {(char *)testutil_binary()};
+    int argc = 1;
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    argv[argc] = NULL;
+    char out[200], err[200];
+    snprintf(out, sizeof out, "%s/stdout", tmp);
+    snprintf(err, sizeof err, "%s/stderr", tmp);
+    return testutil_run(argv, in, out, err, TIMEOUT);
+}
+
+static int sim(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    int rc = sim_in(NULL, first, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The one line switchsim wrote on stderr (the caller frees it); fails unless there is
+ * exactly one, starting "switchsim: ". */
+static char *one_line(void)
+{
+    char path[PATH_SIZE];
+    char *err = testutil_read(in_tmp(path, "stderr"));
+    assert_non_null(err);
+    size_t len = strlen(err);
+    if (len == 0 || err[len - 1] != '\n' || memchr(err, '\n', len - 1) ||
+        strncmp(err, "switchsim: ", 11))
+        fail_msg("stderr is not one line starting 'switchsim: ':\n%s", err);
+    err[len - 1] = '\0';
+    return err;
+}
+
+/* Fails unless the last command exited `status` with one line on stderr holding `what`. */
+static void expect_failure(int rc, int status, const char *what)
+{
+    char *line = one_line();
+    if (rc != status)
+        fail_msg("exit status %d, wanted %d: %s", rc, status, line);
+    testutil_assert_contains(line, what);
+    free(line);
+}
+
+/* ---- item 1: every value that passes validation runs, or is refused up front ---- */
+
+/* Tiny intervals overflowed an int in the round arithmetic and aborted (exit 134); an
+ * auction on the day the next round starts could be scheduled an ulp in the past. */
+static void test_tiny_intervals_run(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE];
+    in_tmp(out, "tiny");
+    assert_int_equal(
+        sim("run", BASE, "-q", "-r", "2", "-o", out, "--set", "scenario.interval_days=1e-8", NULL),
+        0);
+    assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", out, "--set", "scenario.rounds=3",
+                         "--set", "scenario.interval_days=1e-7", "--set",
+                         "registration.window_days=1e-7", "--set", "auction.day=1e-7", NULL),
+                     0);
+    assert_int_equal(sim("run", BASE, "-q", "-r", "1", "-o", out, "--set", "scenario.rounds=50",
+                         "--set", "scenario.interval_days=0.7", "--set",
+                         "registration.window_days=0.7", "--set", "auction.day=0.7", NULL),
+                     0);
+    testutil_remove_tree(out);
+}
+
+/* What would explode (a 755 MB daily.csv, 30 GB a thread, results of a million replications
+ * of a thousand rounds) is bad input: exit 2, one line naming the key, nothing written. */
+static void test_ceilings_refused(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE];
+    in_tmp(out, "never");
+    int rc = sim("run", BASE, "-o", out, "--set", "scenario.rounds=1000", "--set",
+                 "scenario.interval_days=36500", "--set", "registration.expected=0", NULL);
+    expect_failure(rc, 2, "scenario.interval_days: 1000 rounds 36500 days apart simulate");
+    rc = sim("run", BASE, "-o", out, "--set", "registration.expected=1e9", NULL);
+    expect_failure(rc, 2, "registration.expected: a replication would draw about 1000000000");
+    rc = sim("run", BASE, "-o", out, "-j", "1000", "-r", "1000", "--set",
+             "registration.expected=2e7", NULL);
+    expect_failure(rc, 2, "registration.expected: a run would need about");
+    rc = sim("run", BASE, "-o", out, "-r", "1000000", "--set", "scenario.rounds=1000", NULL);
+    expect_failure(rc, 2, "-r 1000000: scenario.replications: keeping the results of");
+    assert_false(testutil_exists(out));
+}
+
+/* A key line longer than inih's 199 bytes (a 300-byte table path, given with --set) is
+ * written into results/NAME/scenario.ini: run and plot read it back. */
+static void test_long_lines_read_back(void **state)
+{
+    (void)state;
+    char market[400], *cwd = getcwd(NULL, 0);
+    int n = snprintf(market, sizeof market, "households.market=%s/", cwd);
+    while (n < 320)
+        n += snprintf(market + n, sizeof market - (size_t)n, "./");
+    snprintf(market + n, sizeof market - (size_t)n, "tests/data/model/market.csv");
+    free(cwd);
+    char a[PATH_SIZE], b[PATH_SIZE], plots[PATH_SIZE];
+    in_tmp(a, "long-a");
+    in_tmp(b, "long-b");
+    in_tmp(plots, "long-plots");
+    assert_int_equal(sim("run", BASE, "-q", "-r", "3", "-o", a, "--set", market, NULL), 0);
+    char resolved[PATH_SIZE + 20], sum_a[PATH_SIZE + 20], sum_b[PATH_SIZE + 20];
+    snprintf(resolved, sizeof resolved, "%s/scenario.ini", a);
+    int rc = sim("run", resolved, "-q", "-o", b, NULL);
+    if (rc != 0)
+        expect_failure(rc, 0, "");
+    snprintf(sum_a, sizeof sum_a, "%s/summary.csv", a);
+    snprintf(sum_b, sizeof sum_b, "%s/summary.csv", b);
+    testutil_assert_same_file(sum_a, sum_b);
+    rc = sim("plot", a, "-q", "--format", "svg", "-o", plots, NULL);
+    if (rc != 0)
+        expect_failure(rc, 0, "");
+    testutil_remove_tree(a);
+    testutil_remove_tree(b);
+    testutil_remove_tree(plots);
+}
+
+/* ---- item 2: empty event lines are valid input ---- */
+
+/* No registrations, or every lot failing its reserve, leaves an event line empty: the
+ * sanitizer build ran qsort on a NULL base and exited 1. */
+static void test_empty_event_lines(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE];
+    in_tmp(out, "empty");
+    assert_int_equal(
+        sim("run", BASE, "-q", "-r", "2", "-o", out, "--set", "registration.expected=0", NULL), 0);
+    assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", out, "--set",
+                         "auction.reserve_margin=100000", NULL),
+                     0);
+    char *summary = testutil_read(testutil_path(out, "summary.csv"));
+    testutil_assert_contains(summary, "\n1,auction_failed,3,0,");
+    free(summary);
+    testutil_remove_tree(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiny_intervals_run),
+        cmocka_unit_test(test_ceilings_refused),
+        cmocka_unit_test(test_long_lines_read_back),
+        cmocka_unit_test(test_empty_event_lines),
+    };
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
+}
