@@ -12,6 +12,7 @@
 #include <csv.h>
 
 #include "switchsim/output.h"
+#include "text.h"
 
 char *output_number(char *buf, size_t size, double x, int dec)
 {
@@ -69,9 +70,35 @@ void output_csv_number(FILE *f, double x)
         fprintf(f, "%.10g", x);
 }
 
+/* Whether a spreadsheet opening the file would take s for a formula (=cmd|' /C calc'!A0):
+ * it starts with =, +, -, @, a tab or a carriage return, and is not a plain number. */
+static bool formula_like(const char *s)
+{
+    if (!*s || !strchr("=+-@\t\r", *s))
+        return false;
+    const char *p = s + 1;
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (*p == '.') {
+        digits += strspn(p + 1, "0123456789");
+        p += 1 + strspn(p + 1, "0123456789");
+    }
+    if (digits && (*p == 'e' || *p == 'E')) {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        size_t exp = strspn(p, "0123456789");
+        p = exp ? p + exp : s; /* an 'e' without digits is not a number */
+    }
+    return !(digits && (*s == '+' || *s == '-') && *p == '\0');
+}
+
 void output_csv_text(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\r\n"))
+    char safe[1024];
+    if (formula_like(s)) {
+        snprintf(safe, sizeof safe, "'%s", s);
+        s = safe;
+    }
+    if (strpbrk(s, ",\"\r\n\t"))
         csv_fwrite(f, s, strlen(s));
     else
         fputs(s, f);
@@ -83,14 +110,25 @@ int output_folder(const char *parent, const char *name, char *buf, size_t size)
     size_t k = 0;
     bool changed = false;
     uint32_t hash = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        hash = (hash ^ *p) * 16777619u;
+    size_t len = strlen(name), step;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p += step) {
         unsigned char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-' || c >= 0x80 || (c == '.' && k > 0);
+                  c == '_' || c == '-' || (c == '.' && k > 0);
+        step = 1;
+        if (c >= 0x80) { /* UTF-8 letters stay; a hiding character or a stray byte is one '_' */
+            size_t n = text_utf8_length(p, len - (size_t)(p - (const unsigned char *)name));
+            ok = n > 0 && !text_hidden(p, n) && k + n < sizeof safe;
+            step = n > 0 ? n : 1;
+        }
+        for (size_t i = 0; i < step; i++)
+            hash = (hash ^ p[i]) * 16777619u;
         changed |= !ok;
-        if (k + 1 < sizeof safe)
-            safe[k++] = ok ? (char)c : '_';
+        size_t put = ok ? step : 1;
+        if (k + put < sizeof safe) {
+            memcpy(safe + k, ok ? (const char *)p : "_", put);
+            k += put;
+        }
     }
     safe[k] = '\0';
     int n = changed ? snprintf(buf, size, "%s/%s-%08x", parent, safe, hash)

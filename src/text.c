@@ -184,6 +184,17 @@ void text_cleanup(struct text *t)
     *t = (struct text){0};
 }
 
+int text_hidden(const unsigned char *s, size_t len)
+{
+    if (len == 1)
+        return s[0] < 0x20 || s[0] == 0x7f;
+    unsigned cp = len == 2   ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu)
+                  : len == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu)
+                             : 0x10000;
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void text_clean(char *buf, size_t size, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -197,8 +208,8 @@ void text_clean(char *buf, size_t size, const char *s)
             p++;
             continue;
         }
-        if (len == 1 && (*p < 0x20 || *p == 0x7f)) {
-            p++;
+        if (text_hidden(p, len)) {
+            p += len;
             continue;
         }
         if (o + len + 1 > size)

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "switchsim/output.h"
 #include "testutil.h"
 
 #define tmp testutil_tmp
@@ -176,6 +177,49 @@ static void test_empty_event_lines(void **state)
     testutil_remove_tree(out);
 }
 
+/* ---- item 8: text ---- */
+
+/* Supplier names reach bids.csv, where a spreadsheet would run =cmd|... as a formula: such
+ * names are written after a single quote (a plain number such as +1 stays). Text that is not
+ * UTF-8, or holds a right-to-left override, is refused in any name. */
+static void test_text_is_safe(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE], suppliers[PATH_SIZE + 100], *cwd = getcwd(NULL, 0);
+    in_tmp(out, "formula");
+    snprintf(suppliers, sizeof suppliers,
+             "auction.suppliers=%s/tests/data/model/suppliers_formula.csv", cwd);
+    free(cwd);
+    assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", out, "--set", suppliers, NULL), 0);
+    char *bids = testutil_read(testutil_path(out, "bids.csv"));
+    testutil_assert_contains(bids, ",direct_debit,'=cmd|' /C calc'!A0,");
+    testutil_assert_contains(bids, ",direct_debit,'@SUM(1+1),");
+    testutil_assert_contains(bids, ",direct_debit,'-2+3,");
+    testutil_assert_contains(bids, ",direct_debit,+1,");
+    assert_null(strstr(bids, ",=cmd"));
+    free(bids);
+    testutil_remove_tree(out);
+
+    int rc = sim("check", BASE, "--set", "scenario.name=caf\xe9", NULL);
+    expect_failure(rc, 2, "scenario.name: is not UTF-8 text (byte 0xe9 at byte 4)");
+    rc = sim("check", BASE, "--set", "scenario.name=invoice\u202Efdp.exe", NULL);
+    expect_failure(rc, 2, "scenario.name: must not contain control characters (U+202E at byte 8)");
+    rc = sim("check", BASE, "--set",
+             "scenario.name=a\xc2\x9b"
+             "31m",
+             NULL);
+    expect_failure(rc, 2, "scenario.name: must not contain control characters (U+009B at byte 2)");
+
+    /* a results folder from elsewhere: its name reaches folder names without them */
+    char folder[200];
+    assert_int_equal(output_folder("plots", "invoice\u202Efdp.exe", folder, sizeof folder), 0);
+    assert_int_equal(strncmp(folder, "plots/invoice_fdp.exe-", 22), 0);
+    assert_int_equal(output_folder("plots", "Caf\xc3\xa9 \xff", folder, sizeof folder), 0);
+    assert_int_equal(strncmp(folder, "plots/Caf\xc3\xa9__-", 14), 0);
+    assert_int_equal(output_folder("plots", "Caf\xc3\xa9", folder, sizeof folder), 0);
+    assert_string_equal(folder, "plots/Caf\xc3\xa9");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_ceilings_refused),
         cmocka_unit_test(test_long_lines_read_back),
         cmocka_unit_test(test_empty_event_lines),
+        cmocka_unit_test(test_text_is_safe),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

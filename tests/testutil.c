@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,8 +171,9 @@ int testutil_run(char *const argv[], const char *in_path, const char *out_path,
     if (rc)
         fail_msg("cannot run %s: %s", argv[0], strerror(rc));
     int status;
+    struct rusage ru = {0};
     for (double waited = 0;; waited += 0.01) {
-        pid_t got = waitpid(pid, &status, WNOHANG);
+        pid_t got = wait4(pid, &status, WNOHANG, &ru);
         if (got == pid)
             break;
         if (got < 0 && errno != EINTR)
@@ -183,8 +185,11 @@ int testutil_run(char *const argv[], const char *in_path, const char *out_path,
         }
         usleep(10000);
     }
+    testutil_run_max_rss_kb = ru.ru_maxrss;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+long testutil_run_max_rss_kb;
 
 const char *testutil_binary(void)
 {

@@ -62,6 +62,9 @@ void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
 int testutil_run(char *const argv[], const char *in_path, const char *out_path,
                  const char *err_path, double timeout);
 
+/* The peak memory of the process testutil_run waited for last, in KiB. */
+extern long testutil_run_max_rss_kb;
+
 /* The switchsim binary under test: $SWITCHSIM_BIN, else build/switchsim. */
 const char *testutil_binary(void);
 

@@ -17,7 +17,8 @@ int output_make_dir(const char *dir);
 
 /* Writes into buf the default folder for the results or charts of `name` under `parent`
  * ("results" or "plots"): PARENT/NAME with every byte but ASCII letters, digits, '_', '-',
- * '.' (not first) and UTF-8 made '_', and then, when any was, the FNV-1a hash of the name
+ * '.' (not first) and UTF-8 characters made '_' (and those of invalid UTF-8, C1 controls and
+ * bidirectional controls), and then, when any was, the FNV-1a hash of the name
  * added ("PARENT/NAME-1a2b3c4d"), so names that differ only there do not share a folder;
  * PARENT/scenario for an empty name. Returns 0, or -1 when it does not fit in size bytes. */
 int output_folder(const char *parent, const char *name, char *buf, size_t size);
@@ -26,8 +27,10 @@ int output_folder(const char *parent, const char *name, char *buf, size_t size);
  * digits; NaN as an empty field. */
 void output_csv_number(FILE *f, double x);
 
-/* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote or line
- * end. */
+/* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote, tab or
+ * line end. Text a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
+ * carriage return, and not a plain number such as -1.5) is written after a single quote,
+ * as OWASP advises: '=cmd|... shows as text. */
 void output_csv_text(FILE *f, const char *s);
 
 /* Writes file names[k] in dir by calling write(f, k, ctx), for k = 0..n-1: each to a

@@ -37,18 +37,19 @@ static int scalar_checks(struct load *ld)
                  sc->households.prepayment_share;
     if (fabs(sum - 1) > SHARE_TOLERANCE)
         return scenario_key_error(ld, scenario_blame(ld, scenario_blame(ld, dd, scr), pp),
-                                  "payment shares must sum to 1: direct_debit %g + standard_credit "
-                                  "%g + prepayment %g = %.10g",
-                                  sc->households.direct_debit_share,
-                                  sc->households.standard_credit_share,
-                                  sc->households.prepayment_share, sum);
+                                  "payment shares must sum to 1: direct_debit %s + standard_credit "
+                                  "%s + prepayment %s = %.10g",
+                                  scenario_number(sc->households.direct_debit_share).s,
+                                  scenario_number(sc->households.standard_credit_share).s,
+                                  scenario_number(sc->households.prepayment_share).s, sum);
 
     int lo = KEY(paper, postal_delay_min), hi = KEY(paper, postal_delay_max);
     if (sc->paper.postal_delay_min > sc->paper.postal_delay_max)
         return scenario_key_error(ld, scenario_blame(ld, lo, hi),
-                                  "paper.postal_delay_min (%g) is greater than "
-                                  "paper.postal_delay_max (%g)",
-                                  sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+                                  "paper.postal_delay_min (%s) is greater than "
+                                  "paper.postal_delay_max (%s)",
+                                  scenario_number(sc->paper.postal_delay_min).s,
+                                  scenario_number(sc->paper.postal_delay_max).s);
 
     if (sc->paper.clerks == 0 && sc->registration.paper_share > 0)
         return scenario_key_error(
@@ -59,50 +60,55 @@ static int scalar_checks(struct load *ld)
     if (sc->households.elec_p90_kwh < sc->households.elec_median_kwh)
         return scenario_key_error(
             ld, scenario_blame(ld, KEY(households, elec_median_kwh), KEY(households, elec_p90_kwh)),
-            "households.elec_p90_kwh (%g) is below households.elec_median_kwh "
-            "(%g)",
-            sc->households.elec_p90_kwh, sc->households.elec_median_kwh);
+            "households.elec_p90_kwh (%s) is below households.elec_median_kwh "
+            "(%s)",
+            scenario_number(sc->households.elec_p90_kwh).s,
+            scenario_number(sc->households.elec_median_kwh).s);
     if (sc->households.gas_p90_kwh < sc->households.gas_median_kwh)
         return scenario_key_error(
             ld, scenario_blame(ld, KEY(households, gas_median_kwh), KEY(households, gas_p90_kwh)),
-            "households.gas_p90_kwh (%g) is below households.gas_median_kwh "
-            "(%g)",
-            sc->households.gas_p90_kwh, sc->households.gas_median_kwh);
+            "households.gas_p90_kwh (%s) is below households.gas_median_kwh "
+            "(%s)",
+            scenario_number(sc->households.gas_p90_kwh).s,
+            scenario_number(sc->households.gas_median_kwh).s);
 
     if (sc->auction.day < sc->registration.window_days)
         return scenario_key_error(
             ld, scenario_blame(ld, KEY(auction, day), KEY(registration, window_days)),
-            "auction.day (%g) is before the registration window closes "
-            "(registration.window_days = %g)",
-            sc->auction.day, sc->registration.window_days);
+            "auction.day (%s) is before the registration window closes "
+            "(registration.window_days = %s)",
+            scenario_number(sc->auction.day).s, scenario_number(sc->registration.window_days).s);
 
     if (sc->scenario.rounds > 1 && sc->auction.day > sc->scenario.interval_days)
         return scenario_key_error(
             ld, scenario_blame(ld, KEY(auction, day), KEY(scenario, interval_days)),
-            "auction.day (%g) comes after the next round starts "
-            "(scenario.interval_days = %g)",
-            sc->auction.day, sc->scenario.interval_days);
+            "auction.day (%s) comes after the next round starts "
+            "(scenario.interval_days = %s)",
+            scenario_number(sc->auction.day).s, scenario_number(sc->scenario.interval_days).s);
 
     int n = sc->offers.n_reminders;
     if (n > 0 && sc->offers.reminder_days[n - 1] > sc->offers.window_days)
         return scenario_key_error(
             ld, scenario_blame(ld, KEY(offers, reminder_days), KEY(offers, window_days)),
-            "reminder on day %g comes after the acceptance window "
-            "(offers.window_days = %g)",
-            sc->offers.reminder_days[n - 1], sc->offers.window_days);
+            "reminder on day %s comes after the acceptance window "
+            "(offers.window_days = %s)",
+            scenario_number(sc->offers.reminder_days[n - 1]).s,
+            scenario_number(sc->offers.window_days).s);
 
     double fp = sc->decisions.fixed_probability;
     if (fp < 0 && fp != -1)
         return scenario_key_error(
             ld, KEY(decisions, fixed_probability),
-            "must be -1 (use the logistic curve) or a probability 0..1, got %g", fp);
+            "must be -1 (use the logistic curve) or a probability 0..1, got %s",
+            scenario_number(fp).s);
 
     int bin = KEY(output, savings_bin), max = KEY(output, savings_max);
     if (sc->output.savings_max < sc->output.savings_bin)
         return scenario_key_error(ld, scenario_blame(ld, bin, max),
-                                  "output.savings_max (%g) is smaller than one bin "
-                                  "(output.savings_bin = %g)",
-                                  sc->output.savings_max, sc->output.savings_bin);
+                                  "output.savings_max (%s) is smaller than one bin "
+                                  "(output.savings_bin = %s)",
+                                  scenario_number(sc->output.savings_max).s,
+                                  scenario_number(sc->output.savings_bin).s);
     if (sc->output.savings_max / sc->output.savings_bin > 1e6)
         return scenario_key_error(ld, scenario_blame(ld, bin, max),
                                   "more than a million histogram bins");
