@@ -177,6 +177,89 @@ static void test_empty_event_lines(void **state)
     testutil_remove_tree(out);
 }
 
+/* ---- item 6: special files ---- */
+
+/* Seconds a refusal may take: reading a FIFO would wait for ever. */
+#define PROMPTLY 10
+
+static int sim_quick(const char *first, ...)
+{
+    char *argv[64] = {(char *)testutil_binary()};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char out[PATH_SIZE], err[PATH_SIZE];
+    return testutil_run(argv, NULL, in_tmp(out, "stdout"), in_tmp(err, "stderr"), PROMPTLY);
+}
+
+/* A FIFO (or a terminal's /dev/stdin) named as a scenario or a table hung for ever, and
+ * /dev/zero as a table grew until memory ran out: anything but a regular file is refused at
+ * once, exit 2, one line. */
+static void test_special_files_refused(void **state)
+{
+    (void)state;
+    char fifo[PATH_SIZE], market[PATH_SIZE + 40], out[PATH_SIZE];
+    in_tmp(fifo, "fifo.ini");
+    in_tmp(out, "never-special");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rc = sim_quick("check", fifo, NULL);
+    expect_failure(rc, 2, "fifo.ini: cannot read: not a regular file");
+    rc = sim_quick("run", fifo, "-o", out, NULL);
+    expect_failure(rc, 2, "fifo.ini: cannot read: not a regular file");
+    snprintf(market, sizeof market, "households.market=%s", fifo);
+    rc = sim_quick("run", BASE, "-o", out, "--set", market, NULL);
+    expect_failure(rc, 2, "households.market: cannot read");
+    expect_failure(rc, 2, "fifo.ini: not a regular file");
+    rc = sim_quick("run", BASE, "-o", out, "--set", "households.market=/dev/zero", NULL);
+    expect_failure(rc, 2, "households.market: cannot read /dev/zero: not a regular file");
+    rc = sim_quick("check", "/dev/stdin", NULL);
+    expect_failure(rc, 2, "/dev/stdin: cannot read: not a regular file");
+    assert_false(testutil_exists(out));
+    unlink(fifo);
+}
+
+/* plot's reader: a summary.csv that is /dev/zero or a FIFO is refused at once; one whose
+ * first line runs for a gigabyte is refused after reading a little of it, not all. */
+static void test_plot_reader_special_files(void **state)
+{
+    (void)state;
+    char res[PATH_SIZE], sum[PATH_SIZE + 20], plots[PATH_SIZE];
+    in_tmp(res, "special-results");
+    in_tmp(plots, "special-plots");
+    assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", res, NULL), 0);
+    snprintf(sum, sizeof sum, "%s/summary.csv", res);
+
+    assert_int_equal(unlink(sum), 0);
+    assert_int_equal(symlink("/dev/zero", sum), 0);
+    int rc = sim_quick("plot", res, "-o", plots, NULL);
+    expect_failure(rc, 2, "summary.csv: cannot read: not a regular file");
+
+    assert_int_equal(unlink(sum), 0);
+    assert_int_equal(mkfifo(sum, 0600), 0);
+    rc = sim_quick("plot", res, "-o", plots, NULL);
+    expect_failure(rc, 2, "summary.csv: cannot read: not a regular file");
+
+    /* a sparse file of 1 GiB: 9000 letters, then zeros, all one line */
+    assert_int_equal(unlink(sum), 0);
+    int fd = open(sum, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    char letters[9000];
+    memset(letters, 'a', sizeof letters);
+    assert_int_equal(write(fd, letters, sizeof letters), (ssize_t)sizeof letters);
+    assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+    close(fd);
+    rc = sim_quick("plot", res, "-o", plots, NULL);
+    expect_failure(rc, 2, "summary.csv:1: line is too long (more than 8192 bytes)");
+    if (testutil_run_max_rss_kb > 256 * 1024)
+        fail_msg("plot took %ld MiB to refuse a long line", testutil_run_max_rss_kb / 1024);
+    assert_false(testutil_exists(plots));
+    testutil_remove_tree(res);
+}
+
 /* ---- item 8: text ---- */
 
 /* Supplier names reach bids.csv, where a spreadsheet would run =cmd|... as a formula: such
@@ -227,6 +310,8 @@ int main(void)
         cmocka_unit_test(test_ceilings_refused),
         cmocka_unit_test(test_long_lines_read_back),
         cmocka_unit_test(test_empty_event_lines),
+        cmocka_unit_test(test_special_files_refused),
+        cmocka_unit_test(test_plot_reader_special_files),
         cmocka_unit_test(test_text_is_safe),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
