@@ -178,19 +178,12 @@ static void write_run_file(FILE *f, size_t k, const void *ctx)
     }
 }
 
-int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
+int results_write(const struct experiment *ex, const struct scenario *sc, struct output_set *set,
                   bool partial, struct error *err)
 {
     struct run_files r = {ex, sc};
-    if (output_write_files(dir, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file, &r,
-                           err))
-        return -1;
-    if (!partial) { /* complete results: an old PARTIAL mark no longer applies */
-        char mark[1100];
-        snprintf(mark, sizeof mark, "%s/%s", dir, file_names[FILE_PARTIAL]);
-        unlink(mark);
-    }
-    return 0;
+    return output_set_write(set, partial ? FILE_COUNT : FILE_PARTIAL, file_names, write_run_file,
+                            &r, err);
 }
 
 static void print_count(FILE *out, const char *label, const struct summary *s, const char *unit)

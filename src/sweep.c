@@ -380,7 +380,7 @@ static void remove_points(const char *points_dir)
         size_t digits = strspn(e->d_name, "0123456789");
         if (digits == 0 || strcmp(e->d_name + digits, ".csv"))
             continue;
-        char path[1400];
+        char path[1500];
         snprintf(path, sizeof path, "%s/%s", points_dir, e->d_name);
         unlink(path);
     }
@@ -472,6 +472,9 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
         rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
     snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
     snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
+    struct output_set set = {.fd = -1};
+    if (rc == 0) /* held from here: the points are worked out inside it */
+        rc = output_set_hold(out->dir, &set, err);
     if (rc == 0 && !(fingerprint = sweep_fingerprint(path, sw, s, base)))
         rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     if (rc == 0) {
@@ -500,13 +503,9 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
     }
     const char *names[] = {"sweep.csv", "scenario.ini"};
     struct sweep_files files = {sw, points_dir, base};
-    if (rc == 0)
-        rc = output_write_files(out->dir, 2, names, write_sweep_file, &files, err);
-    if (rc == 0) {
-        remove_points(points_dir);
-        unlink(grid_path);
-        rmdir(points_dir);
-    }
+    if (rc == 0) /* the points go with the old folder */
+        rc = output_set_write(&set, 2, names, write_sweep_file, &files, err);
+    output_set_release(&set);
     free(fingerprint);
     scenario_destroy(base);
     return rc;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "switchsim/settings.h"
 
@@ -62,8 +63,18 @@ void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
 int testutil_run(char *const argv[], const char *in_path, const char *out_path,
                  const char *err_path, double timeout);
 
+/* testutil_run in two halves: start the process (failing the test when it cannot), and
+ * wait for it. */
+pid_t testutil_start(char *const argv[], const char *in_path, const char *out_path,
+                     const char *err_path);
+int testutil_wait(pid_t pid, double timeout);
+
 /* The peak memory of the process testutil_run waited for last, in KiB. */
 extern long testutil_run_max_rss_kb;
+
+/* When not 0, the processes testutil_run starts can make no file larger than this many bytes
+ * (RLIMIT_FSIZE): a disk that fills up, as far as they can tell. */
+extern unsigned long testutil_run_file_limit;
 
 /* The switchsim binary under test: $SWITCHSIM_BIN, else build/switchsim. */
 const char *testutil_binary(void);

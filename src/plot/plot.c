@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "switchsim/output.h"
 #include "switchsim/plot.h"
@@ -17,8 +19,23 @@
 #include "text.h"
 #include "plot_int.h"
 
-int plot_results(const char *results_dir, const char *out_dir, const char *format,
-                 struct plot_list *made, struct error *err)
+/* Removes the job's private folder and what is left in it (a failed chart's image). */
+static void stage_remove(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d));)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Scripts, data and bulletin into a private folder in out_dir, then (when draw) the charts
+ * by gnuplot there; whatever is complete is moved into out_dir. */
+static int plot_make(const char *results_dir, const char *out_dir, const char *format, int draw,
+                     struct plot_list *made, struct error *err)
 {
     if (!format || (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf")))
         return error_set(err, ERROR_INPUT, "--format", 0, "",
@@ -33,7 +50,7 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     if (!S_ISDIR(st.st_mode))
         return error_set(err, ERROR_INPUT, results_dir, 0, "",
                          "not a results folder: not a folder");
-    struct plot_job j = {.dir = out_dir, .fmt = format, .made = made, .err = err};
+    struct plot_job j = {.out = out_dir, .fmt = format, .made = made, .err = err};
     struct plot_inputs in;
     char raw[1024];
     if (plot_inputs_read(&in, results_dir, err))
@@ -53,13 +70,17 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     text_clean(j.name, 72, raw); /* a title line holds the name */
     if (strlen(raw) > strlen(j.name))
         strcat(j.name, "…");
-    if (output_make_dir(out_dir)) {
+    char stage[PLOT_PATH_SIZE];
+    snprintf(stage, sizeof stage, "%s/.plot-XXXXXX", out_dir);
+    if (output_make_dir(out_dir) || !mkdtemp(stage)) {
         plot_inputs_cleanup(&in);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
                          strerror(errno));
     }
+    j.dir = stage;
     if (!(j.md = open_memstream(&j.md_text, &j.md_size))) {
         plot_inputs_cleanup(&in);
+        rmdir(stage);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "out of memory");
     }
     fputs("# ", j.md);
@@ -76,16 +97,35 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     if (!rc)
         rc = plot_bulletin_write(&j);
     free(j.md_text);
-    if (rc)
-        return -1;
-    for (size_t i = 0; i < j.n_charts; i++) {
+    int written = rc == 0; /* every script, data file and the bulletin is complete */
+    for (size_t i = 0; written && draw && i < j.n_charts; i++) {
         int drawn = gp_run(&j, j.charts[i]);
-        if (drawn == -2)
-            return -1; /* no gnuplot: the rest would fail alike */
+        if (drawn == -2) {
+            rc = -1; /* no gnuplot: the rest would fail alike */
+            break;
+        }
         if (drawn)
             rc = -1; /* the first failure is reported; the other charts are still drawn */
     }
+    if (written && plot_move_staged(&j))
+        rc = -1;
+    stage_remove(stage);
+    for (size_t i = 0; i < j.n_staged; i++)
+        free(j.staged[i]);
+    free(j.staged);
     return rc;
+}
+
+int plot_results(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err)
+{
+    return plot_make(results_dir, out_dir, format, 1, made, err);
+}
+
+int plot_scripts(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err)
+{
+    return plot_make(results_dir, out_dir, format, 0, made, err);
 }
 
 int plot_default_folder(const char *results_dir, char *buf, size_t size, struct error *err)
@@ -106,4 +146,3 @@ int plot_default_folder(const char *results_dir, char *buf, size_t size, struct 
                          "the chart folder's name does not fit in %zu bytes", size);
     return 0;
 }
-
