@@ -92,13 +92,18 @@ void compare_print(const struct experiment *a, const struct experiment *b, const
 static void write_compare_file(FILE *f, size_t k, const void *ctx)
 {
     const struct compare_result *r = ctx;
-    if (k == 0)
+    int pairs =
+        r->ex_a.replications < r->ex_b.replications ? r->ex_a.replications : r->ex_b.replications;
+    if (k == 0) {
         compare_write_csv(&r->ex_a, &r->ex_b, f);
-    else if (k < 3)
-        scenario_write(k == 1 ? r->a : r->b, f);
-    else
-        fprintf(f, "interrupted: these results pair the %d replications that finished\n",
-                r->ex_b.replications);
+    } else if (k < 3) {
+        /* what was compared, for running it again exactly: the pairs that finished */
+        struct scenario done = *(k == 1 ? r->a : r->b);
+        done.scenario.replications = pairs;
+        scenario_write(&done, f);
+    } else {
+        fprintf(f, "interrupted: these results pair the %d replications that finished\n", pairs);
+    }
 }
 
 /* Loads and prepares one side; B takes A's seed and replications (common random numbers). */
