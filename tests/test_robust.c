@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -562,6 +563,33 @@ static void test_plot_full_disk(void **state)
     testutil_remove_tree(plots);
 }
 
+/* A plot killed midway leaves its private folder: the next plot clears it. A plot into a
+ * folder another plot is drawing in is refused, saying so. */
+static void test_plot_folder_held(void **state)
+{
+    (void)state;
+    char res[PATH_SIZE], plots[PATH_SIZE], stale[PATH_SIZE + 20];
+    in_tmp(res, "held-results");
+    in_tmp(plots, "held-plots");
+    snprintf(stale, sizeof stale, "%s/.plot-a1b2c3", plots);
+    assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", res, NULL), 0);
+    assert_int_equal(mkdir(plots, 0777), 0);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    testutil_write(testutil_path(stale, "timeline.dat"), "# cut sh");
+    assert_int_equal(sim("plot", res, "-q", "--format", "svg", "-o", plots, NULL), 0);
+    assert_false(testutil_exists(stale));
+
+    int fd = open(plots, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    int rc = sim("plot", res, "-q", "--format", "svg", "-o", plots, NULL);
+    close(fd);
+    expect_failure(rc, 1, "another switchsim is drawing charts into this folder");
+    assert_nothing_left(plots);
+    testutil_remove_tree(res);
+    testutil_remove_tree(plots);
+}
+
 /* Errors writing a trace or stdout were ignored: `check > /dev/full` exited 0, and a trace
  * on a full disk was cut at 64 KB with exit 0. Now each is exit 1 with one line, and a trace
  * that could not be written whole leaves the old one. */
@@ -734,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_full_disk_keeps_results),
         cmocka_unit_test(test_plot_quoted_name),
         cmocka_unit_test(test_plot_full_disk),
+        cmocka_unit_test(test_plot_folder_held),
         cmocka_unit_test(test_trace_and_stdout_errors),
         cmocka_unit_test(test_special_files_refused),
         cmocka_unit_test(test_plot_reader_special_files),

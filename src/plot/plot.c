@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +32,32 @@ static void stage_remove(const char *stage)
         closedir(d);
     }
     rmdir(stage);
+}
+
+/* Removes the private folders (.plot-XXXXXX) that plots killed before they were done left in
+ * the chart folder open as fd; called while holding it, so none is in use. */
+static void stage_remove_stale(int fd)
+{
+    int again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = again >= 0 ? fdopendir(again) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, ".plot-", 6) || strlen(e->d_name) != 12)
+            continue;
+        int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+        for (struct dirent *f; sd && (f = readdir(sd));)
+            if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+                unlinkat(sub, f->d_name, 0);
+        if (sd)
+            closedir(sd);
+        else if (sub >= 0)
+            close(sub);
+        unlinkat(fd, e->d_name, AT_REMOVEDIR);
+    }
+    if (d)
+        closedir(d);
+    else if (again >= 0)
+        close(again);
 }
 
 /* Scripts, data and bulletin into a private folder in out_dir, then (when draw) the charts
@@ -72,8 +100,24 @@ static int plot_make(const char *results_dir, const char *out_dir, const char *f
         strcat(j.name, "…");
     char stage[PLOT_PATH_SIZE];
     snprintf(stage, sizeof stage, "%s/.plot-XXXXXX", out_dir);
-    if (output_make_dir(out_dir) || !mkdtemp(stage)) {
+    int held = -1;
+    if (output_make_dir(out_dir) ||
+        (held = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         plot_inputs_cleanup(&in);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
+                         strerror(errno));
+    }
+    if (flock(held, LOCK_EX | LOCK_NB)) {
+        plot_inputs_cleanup(&in);
+        close(held);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "",
+                         "another switchsim is drawing charts into this folder; wait for it to "
+                         "finish, or choose another folder with -o");
+    }
+    stage_remove_stale(held); /* of plots killed before they were done */
+    if (!mkdtemp(stage)) {
+        plot_inputs_cleanup(&in);
+        close(held);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
                          strerror(errno));
     }
@@ -81,6 +125,7 @@ static int plot_make(const char *results_dir, const char *out_dir, const char *f
     if (!(j.md = open_memstream(&j.md_text, &j.md_size))) {
         plot_inputs_cleanup(&in);
         rmdir(stage);
+        close(held);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "out of memory");
     }
     fputs("# ", j.md);
@@ -110,6 +155,7 @@ static int plot_make(const char *results_dir, const char *out_dir, const char *f
     if (written && plot_move_staged(&j))
         rc = -1;
     stage_remove(stage);
+    close(held);
     for (size_t i = 0; i < j.n_staged; i++)
         free(j.staged[i]);
     free(j.staged);
