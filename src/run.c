@@ -26,7 +26,10 @@ static int trace_open(const char *path, struct trace_file *t, struct error *err)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return error_set(err, ERROR_INPUT, path, 0, "--trace", "is a folder");
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        /* a FIFO nobody reads is refused (ENXIO), not waited on */
+        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0)
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     } else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
         return error_set(err, ERROR_INPUT, path, 0, "--trace",
                          "is a symbolic link to a file: name the file itself");

@@ -663,6 +663,8 @@ static void test_special_files_refused(void **state)
     expect_failure(rc, 2, "households.market: cannot read /dev/zero: not a regular file");
     rc = sim_quick("check", "/dev/stdin", NULL);
     expect_failure(rc, 2, "/dev/stdin: cannot read: not a regular file");
+    rc = sim_quick("run", BASE, "-o", out, "--trace", fifo, NULL); /* nobody reads it */
+    expect_failure(rc, 2, "fifo.ini: --trace: cannot write: No such device or address");
     assert_false(testutil_exists(out));
     unlink(fifo);
 }
