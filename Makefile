@@ -20,7 +20,24 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test asan bench demo clean install check-build check-calibration
+# Fuzz harnesses (tests/fuzz/): the INI loader, each table loader, plot's results reader.
+# fuzz_table.c is built once per table, FUZZ_TABLE naming it.
+FUZZ_NAMES := ini market suppliers rounds profile plot
+FUZZ_TABLE_market := 1
+FUZZ_TABLE_suppliers := 2
+FUZZ_TABLE_rounds := 3
+FUZZ_TABLE_profile := 4
+fuzz_src = tests/fuzz/$(if $(FUZZ_TABLE_$(1)),fuzz_table.c -DFUZZ_TABLE=$(FUZZ_TABLE_$(1)),fuzz_$(1).c)
+FUZZ_DEPS := $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+FUZZ_CFLAGS = $(CFLAGS) $(SANITIZE) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
+              -Isrc/plot -Itests/fuzz -Iinclude -Wall -Wextra
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/replay/fuzz_%)
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 10
+FUZZ_OPTIONS ?=
+
+.PHONY: all deps test asan bench demo clean install check-build check-calibration fuzz fuzz-deps \
+        fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -54,6 +71,12 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_HELPERS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) $< $(BENCH_HELPERS) $(LIB) $(LDLIBS) -o $@
 
+# Each harness without libFuzzer, to replay its corpus in make test and make asan.
+$(BUILD)/replay/fuzz_%: $(FUZZ_DEPS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) $(LDFLAGS) tests/fuzz/replay.c tests/fuzz/harness.c \
+	  $(call fuzz_src,$*) $(LIB) $(LDLIBS) -o $@
+
 # deps: install whichever Debian packages are missing; nothing when all are present.
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -67,9 +90,53 @@ deps:
 	echo "installing:$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
 
-# test: every cmocka test binary, then the end-to-end shell checks.
+# fuzz-deps: clang and its libFuzzer runtime, as deps installs the libraries.
+fuzz-deps:
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make fuzz needs:$$missing"; \
+	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+
+# fuzz-build: the library with coverage, ASan and UBSan (clang), and a libFuzzer binary per
+# harness in build/fuzz/bin/.
+fuzz-build: deps fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g" \
+	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  $(FUZZ_NAMES:%=build/fuzz/bin/fuzz_%)
+
+build/fuzz/bin/fuzz_%: $(FUZZ_DEPS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) $(LDFLAGS) tests/fuzz/harness.c \
+	  $(call fuzz_src,$*) $(LIB) $(LDLIBS) -o $@
+
+# fuzz: runs each harness FUZZ_SECONDS (10: about a minute in all) on its seed corpus
+# (tests/fuzz/corpus/NAME, read only) and what it found before (build/fuzz/corpus/NAME);
+# a crash or hang is saved as build/fuzz/crashes/NAME-* and fails the target.
+fuzz: fuzz-build
+	@mkdir -p build/fuzz/crashes; failed=""; \
+	for n in $(FUZZ_NAMES); do \
+	  mkdir -p build/fuzz/corpus/$$n; \
+	  dict=tests/fuzz/$$n.dict; [ -f $$dict ] || dict=tests/fuzz/csv.dict; \
+	  echo "== fuzz_$$n: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/bin/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=16384 -dict=$$dict -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/crashes/$$n- $(FUZZ_OPTIONS) \
+	    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/fuzz_$$n.log; \
+	  status=$$?; grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|==[0-9]+==ERROR)' build/fuzz/fuzz_$$n.log; \
+	  [ $$status -eq 0 ] || { failed="$$failed $$n"; tail -40 build/fuzz/fuzz_$$n.log; }; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (inputs in build/fuzz/crashes/)"; exit 1; fi; \
+	echo "fuzz: $(FUZZ_NAMES): no crash, no hang"
+
+# test: every cmocka test binary, the fuzz corpora replayed, then the end-to-end shell checks.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 	@tests/run-tests $(BUILD)
 
 # asan: the same tests under AddressSanitizer and UndefinedBehaviorSanitizer.

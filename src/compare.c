@@ -92,13 +92,18 @@ void compare_print(const struct experiment *a, const struct experiment *b, const
 static void write_compare_file(FILE *f, size_t k, const void *ctx)
 {
     const struct compare_result *r = ctx;
-    if (k == 0)
+    int pairs =
+        r->ex_a.replications < r->ex_b.replications ? r->ex_a.replications : r->ex_b.replications;
+    if (k == 0) {
         compare_write_csv(&r->ex_a, &r->ex_b, f);
-    else if (k < 3)
-        scenario_write(k == 1 ? r->a : r->b, f);
-    else
-        fprintf(f, "interrupted: these results pair the %d replications that finished\n",
-                r->ex_b.replications);
+    } else if (k < 3) {
+        /* what was compared, for running it again exactly: the pairs that finished */
+        struct scenario done = *(k == 1 ? r->a : r->b);
+        done.scenario.replications = pairs;
+        scenario_write(&done, f);
+    } else {
+        fprintf(f, "interrupted: these results pair the %d replications that finished\n", pairs);
+    }
 }
 
 /* Loads and prepares one side; B takes A's seed and replications (common random numbers). */
@@ -135,6 +140,17 @@ int compare_run(const char *path_a, const char *path_b, const struct settings *s
                        out->b->scenario.rounds, out->a->scenario.rounds);
     struct experiment *ex[2] = {&out->ex_a, &out->ex_b};
     const struct scenario *sc[2] = {out->a, out->b};
+    struct output_set set = {.fd = -1};
+    if (rc == 0) {
+        char both[2 * SCENARIO_NAME_MAX + 8];
+        snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
+        if (s->out_dir
+                ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
+                : output_folder("results", both, out->dir, sizeof out->dir))
+            rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+        else
+            rc = output_set_hold(out->dir, &set, err);
+    }
     for (int k = 0; k < 2 && rc == 0; k++) {
         struct experiment_options eo = experiment_options_of(s, sc[k]->scenario.name);
         if (experiment_run(&setup[k], sc[0]->scenario.seed, sc[0]->scenario.replications, &eo,
@@ -147,28 +163,20 @@ int compare_run(const char *path_a, const char *path_b, const struct settings *s
     }
     for (int k = 0; k < ready; k++)
         model_setup_cleanup(&setup[k]);
-    if (rc)
+    if (rc) {
+        output_set_release(&set);
         return -1;
-    char both[2 * SCENARIO_NAME_MAX + 8];
-    snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
-    if (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
-                   : output_folder("results", both, out->dir, sizeof out->dir)) {
-        out->partial = false;
-        return error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
     }
     const char *names[] = {"compare.csv", "scenario.ini", "scenario_b.ini", "PARTIAL"};
     struct error werr = {0};
-    if (output_write_files(out->dir, out->partial ? 4 : 3, names, write_compare_file, out, &werr)) {
+    rc = output_set_write(&set, out->partial ? 4 : 3, names, write_compare_file, out, &werr);
+    output_set_release(&set);
+    if (rc) {
         out->partial = false;
         *err = werr;
         return -1;
     }
-    if (out->partial)
-        return -1; /* err says interrupted */
-    char mark[1200];
-    snprintf(mark, sizeof mark, "%s/PARTIAL", out->dir);
-    unlink(mark); /* complete results now */
-    return 0;
+    return out->partial ? -1 : 0; /* when partial, err says interrupted */
 }
 
 void compare_result_cleanup(struct compare_result *r)

@@ -457,15 +457,26 @@ static int cmd_plot(struct options *o)
     return rc ? report(&err) : EXIT_OK;
 }
 
+/* The exit status once stdout is flushed: what could not be written there (a full disk,
+ * /dev/full) fails a command that otherwise succeeded. */
+static int flushed(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc == EXIT_OK)
+        fprintf(stderr, "switchsim: cannot write to standard output: %s\n", strerror(errno));
+    return rc == EXIT_OK ? EXIT_OTHER : rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_BAD_INPUT : EXIT_OK;
+        return flushed(argc < 2 ? EXIT_BAD_INPUT : EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("switchsim %s\n", SWITCHSIM_VERSION);
-        return EXIT_OK;
+        return flushed(EXIT_OK);
     }
     gsl_set_error_handler_off(); /* GSL reports failures by return value, never aborts */
     static const struct {
@@ -490,5 +501,5 @@ int main(int argc, char **argv)
     free(o.sets);
     free(o.varies);
     free(o.fits);
-    return rc;
+    return flushed(rc);
 }

@@ -146,9 +146,13 @@ static void count_day(struct model *m, double t, enum day_column c)
         m->out->days[day * DAY_COUNT + c]++;
 }
 
+/* Times are sums like round * interval + day, which rounding may put an ulp before now
+ * (auction.day = interval_days): such a time is now. */
 static int schedule(struct model *m, double t, enum event_kind kind, uint32_t subject)
 {
-    return calendar_schedule(m->cal, t, kind, subject, NULL);
+    double now = calendar_now(m->cal);
+    assert(t >= now - 1e-9 * fmax(1.0, fabs(now)));
+    return calendar_schedule(m->cal, fmax(t, now), kind, subject, NULL);
 }
 
 /* The array `items` (of elements of `size` bytes, *cap of them) with twice the room, or
@@ -180,7 +184,7 @@ static int finish(struct model *m, uint32_t i, enum state final, double t)
     const struct scenario *sc = m->sc;
     double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
     double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
-    int next = (int)floor(t / sc->scenario.interval_days) + 1;
+    double next = floor(t / sc->scenario.interval_days) + 1; /* no int: it may be huge */
     if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds)
         return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
                         EV_REGISTER, i);
@@ -683,7 +687,7 @@ static int on_transferred(struct model *m, uint32_t i, double t)
     if (finish(m, i, ST_SWITCHED, t))
         return -1;
     /* When the fixed term ends, a switcher may come back to the next round after it. */
-    int next = (int)floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
+    double next = floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
     if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
         return 0;
     double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
@@ -890,11 +894,7 @@ int model_setup_init(struct model_setup *setup, const struct scenario *sc, struc
     }
     for (size_t d = 0; d < sc->n_profile; d++)
         setup->profile_cdf[d + 1] = setup->profile_cdf[d] + sc->profile[d];
-    double postal = fmax(sc->paper.postal_delay_max, sc->offers.email_delay_max_days);
-    setup->horizon = (sc->scenario.rounds - 1) * sc->scenario.interval_days +
-                     fmax(sc->auction.day, sc->registration.window_days) +
-                     sc->offers.send_delay_days + postal + sc->offers.window_days +
-                     sc->switching.cooling_off_days + sc->switching.transfer_days + 1.0;
+    setup->horizon = scenario_horizon_days(sc);
     return 0;
 }
 

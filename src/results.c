@@ -195,15 +195,16 @@ static void write_run_file(FILE *f, size_t k, const void *ctx)
     }
 }
 
-int results_write(const struct experiment *ex, const struct scenario *sc, const char *dir,
+int results_write(const struct experiment *ex, const struct scenario *sc, struct output_set *set,
                   bool partial, struct error *err)
 {
-    return results_write_with(ex, sc, dir, partial, 0, NULL, NULL, NULL, err);
+    return results_write_with(ex, sc, set, partial, 0, NULL, NULL, NULL, err);
 }
 
-int results_write_with(const struct experiment *ex, const struct scenario *sc, const char *dir,
-                       bool partial, size_t n_extra, const char *const *extra_names,
-                       output_writer extra_write, const void *extra_ctx, struct error *err)
+int results_write_with(const struct experiment *ex, const struct scenario *sc,
+                       struct output_set *set, bool partial, size_t n_extra,
+                       const char *const *extra_names, output_writer extra_write,
+                       const void *extra_ctx, struct error *err)
 {
     struct run_files r = {ex, sc, n_extra, extra_names, extra_write, extra_ctx};
     const char *names[FILE_COUNT + 8];
@@ -214,14 +215,7 @@ int results_write_with(const struct experiment *ex, const struct scenario *sc, c
         names[n++] = extra_names[k];
     if (partial)
         names[n++] = file_names[FILE_PARTIAL];
-    if (output_write_files(dir, n, names, write_run_file, &r, err))
-        return -1;
-    if (!partial) { /* complete results: an old PARTIAL mark no longer applies */
-        char mark[1100];
-        snprintf(mark, sizeof mark, "%s/%s", dir, file_names[FILE_PARTIAL]);
-        unlink(mark);
-    }
-    return 0;
+    return output_set_write(set, n, names, write_run_file, &r, err);
 }
 
 /* A figure for people in its unit: "21,868", "£1,562,212", "25.4%", "0.02". */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "switchsim/settings.h"
 
@@ -27,7 +28,14 @@ struct scenario *settings_load(const char *path, const struct settings *s, const
         snprintf(reps, sizeof reps, "scenario.replications=%d", s->replications);
         sets[n++] = reps;
     }
-    struct scenario *sc = scenario_load(path, sets, n, err);
+    struct scenario_limits lim = {.threads = s->jobs < 1 ? 1 : s->jobs};
+    struct scenario *sc = scenario_load_limited(path, sets, n, &lim, err);
     free(sets);
+    /* -s and -r went in as overrides: name them as given */
+    char *as_set = err && err->kind ? strstr(err->file, "--set ") : NULL;
+    if (!sc && as_set == err->file && s->has_seed && !strcmp(err->file + 6, seed))
+        snprintf(err->file, sizeof err->file, "-s %" PRIu64, s->seed);
+    else if (!sc && as_set == err->file && s->replications > 0 && !strcmp(err->file + 6, reps))
+        snprintf(err->file, sizeof err->file, "-r %d", s->replications);
     return sc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 
 #include "switchsim/experiment.h"
 #include "switchsim/output.h"
@@ -229,6 +230,52 @@ static int sweep_point(const char *path, const struct sweep *sw, const struct se
     return rc;
 }
 
+/* The row of grid point p as its file in points_dir holds it whole (the caller frees it),
+ * or NULL when the file is missing or damaged: not exactly one line, holding the point's own
+ * values as sweep_point writes them, then a number or nothing for the mean and CI bounds of
+ * each headline metric. A damaged point is run again. */
+static char *point_row(const char *points_dir, const struct sweep *sw, size_t p)
+{
+    char path[1300];
+    snprintf(path, sizeof path, "%s/%zu.csv", points_dir, p);
+    struct text t;
+    struct error ignored = {0};
+    if (text_read(&t, path, path, (size_t)1 << 20, NULL, "", &ignored))
+        return NULL;
+    char *keys = NULL;
+    size_t keys_len = 0;
+    FILE *f = open_memstream(&keys, &keys_len);
+    for (size_t a = 0; f && a < sw->n_axes; a++) {
+        if (a)
+            fputc(',', f);
+        output_csv_text(f, sweep_value(sw, p, a));
+    }
+    bool ok = f && fclose(f) == 0 && t.len > keys_len && t.data[t.len - 1] == '\n' &&
+              !memchr(t.data, '\n', t.len - 1) && !memcmp(t.data, keys, keys_len);
+    const char *at = t.data + keys_len;
+    for (int m = 0; m < M_COUNT && ok; m++) {
+        if (!metric_info((enum metric)m)->headline)
+            continue;
+        for (int k = 0; k < 3 && ok; k++) {
+            size_t len = strcspn(at + 1, ",\n");
+            char field[64], *end;
+            ok = *at == ',' && len < sizeof field;
+            if (ok && len > 0) {
+                memcpy(field, at + 1, len);
+                field[len] = '\0';
+                strtod(field, &end);
+                ok = *end == '\0' && !isspace((unsigned char)field[0]);
+            }
+            at += 1 + len;
+        }
+    }
+    ok = ok && *at == '\n';
+    char *row = ok ? strndup(t.data, t.len) : NULL;
+    free(keys);
+    text_cleanup(&t);
+    return row;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -263,9 +310,9 @@ static void *point_worker(void *arg)
         pthread_mutex_unlock(&pool->lock);
         if (!go)
             return NULL;
-        char path[1300];
-        snprintf(path, sizeof path, "%s/%zu.csv", pool->points_dir, p);
-        if (access(path, F_OK) == 0) { /* done before an interruption */
+        char *row = point_row(pool->points_dir, pool->sw, p);
+        if (row) { /* done before an interruption */
+            free(row);
             pthread_mutex_lock(&pool->lock);
             pool->done++;
             pool->done_before++;
@@ -380,7 +427,7 @@ static void remove_points(const char *points_dir)
         size_t digits = strspn(e->d_name, "0123456789");
         if (digits == 0 || strcmp(e->d_name + digits, ".csv"))
             continue;
-        char path[1400];
+        char path[1500];
         snprintf(path, sizeof path, "%s/%s", points_dir, e->d_name);
         unlink(path);
     }
@@ -389,7 +436,7 @@ static void remove_points(const char *points_dir)
 
 struct sweep_files {
     const struct sweep *sw;
-    const char *points_dir;
+    char **rows; /* each point's row, checked whole */
     const struct scenario *base;
 };
 
@@ -409,15 +456,8 @@ static void write_sweep_file(FILE *f, size_t k, const void *ctx)
         fprintf(f, ",%s_mean,%s_ci95_low,%s_ci95_high", name, name, name);
     }
     fputc('\n', f);
-    for (size_t p = 0; p < s->sw->n_points; p++) {
-        char path[1200], line[4096];
-        snprintf(path, sizeof path, "%s/%zu.csv", s->points_dir, p);
-        FILE *in = fopen(path, "r");
-        if (in && fgets(line, sizeof line, in))
-            fputs(line, f);
-        if (in)
-            fclose(in);
-    }
+    for (size_t p = 0; p < s->sw->n_points; p++)
+        fputs(s->rows[p], f);
 }
 
 /* Checks every point's scenario before any runs, so bad input writes nothing; a bad value is
@@ -472,6 +512,9 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
         rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
     snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
     snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
+    struct output_set set = {.fd = -1};
+    if (rc == 0) /* held from here: the points are worked out inside it */
+        rc = output_set_hold(out->dir, &set, err);
     if (rc == 0 && !(fingerprint = sweep_fingerprint(path, sw, s, base)))
         rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     if (rc == 0) {
@@ -491,22 +534,21 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
     }
     if (rc == 0)
         rc = sweep_points(path, sw, s, points_dir, &out->done, err);
-    for (size_t p = 0; p < sw->n_points && rc == 0; p++) {
-        char point[1400];
-        snprintf(point, sizeof point, "%s/%zu.csv", points_dir, p);
-        if (access(point, R_OK) != 0)
-            rc = error_set(err, ERROR_SYSTEM, point, 0, "", "the result of point %zu is missing",
-                           p + 1);
-    }
+    char **rows = rc == 0 ? calloc(sw->n_points, sizeof *rows) : NULL;
+    if (rc == 0 && !rows)
+        rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
+    for (size_t p = 0; p < sw->n_points && rc == 0; p++)
+        if (!(rows[p] = point_row(points_dir, sw, p)))
+            rc = error_set(err, ERROR_SYSTEM, points_dir, 0, "",
+                           "the result of point %zu is missing or damaged", p + 1);
     const char *names[] = {"sweep.csv", "scenario.ini"};
-    struct sweep_files files = {sw, points_dir, base};
-    if (rc == 0)
-        rc = output_write_files(out->dir, 2, names, write_sweep_file, &files, err);
-    if (rc == 0) {
-        remove_points(points_dir);
-        unlink(grid_path);
-        rmdir(points_dir);
-    }
+    struct sweep_files files = {sw, rows, base};
+    if (rc == 0) /* the points go with the old folder */
+        rc = output_set_write(&set, 2, names, write_sweep_file, &files, err);
+    output_set_release(&set);
+    for (size_t p = 0; rows && p < sw->n_points; p++)
+        free(rows[p]);
+    free(rows);
     free(fingerprint);
     scenario_destroy(base);
     return rc;

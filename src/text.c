@@ -15,11 +15,16 @@ void text_errno(int errnum, char *buf, size_t size)
         snprintf(buf, size, "error %d", errnum);
 }
 
+/* Bytes read at a time: what a file with an endless line costs before it is refused. */
+#define READ_CHUNK 65536
+
 /* Reads the whole regular file at path, at most max_size bytes. Returns a NUL-terminated
  * buffer (the caller frees it), or NULL with *errnum: an errno value, EFBIG when the file is
- * larger, or ENODEV when it is not a regular file. */
-static char *file_read(const char *path, size_t max_size, size_t *len, int *errnum)
+ * larger, or ENODEV when it is not a regular file. Stops early, with *long_line set, once a
+ * line runs past TEXT_LINE_MAX bytes (and a BOM and CR): what was read shows the fault. */
+static char *file_read(const char *path, size_t max_size, size_t *len, int *errnum, int *long_line)
 {
+    *long_line = 0;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -32,7 +37,7 @@ static char *file_read(const char *path, size_t max_size, size_t *len, int *errn
         close(fd);
         return NULL;
     }
-    size_t cap = 4096, used = 0;
+    size_t cap = 4096, used = 0, line_start = 0;
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -58,7 +63,8 @@ static char *file_read(const char *path, size_t max_size, size_t *len, int *errn
             buf = bigger;
             cap = more;
         }
-        ssize_t got = read(fd, buf + used, cap - 1 - used);
+        size_t room = cap - 1 - used;
+        ssize_t got = read(fd, buf + used, room < READ_CHUNK ? room : READ_CHUNK);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -69,10 +75,19 @@ static char *file_read(const char *path, size_t max_size, size_t *len, int *errn
         }
         if (got == 0)
             break;
+        for (size_t i = used + (size_t)got; i > used; i--)
+            if (buf[i - 1] == '\n') {
+                line_start = i;
+                break;
+            }
         used += (size_t)got;
+        if (used - line_start > TEXT_LINE_MAX + 4) {
+            *long_line = 1;
+            break;
+        }
     }
     close(fd);
-    if (used > max_size) {
+    if (used > max_size && !*long_line) {
         free(buf);
         *errnum = EFBIG;
         return NULL;
@@ -151,9 +166,9 @@ int text_read(struct text *t, const char *path, const char *display, size_t max_
               const struct text_origin *origin, const char *key, struct error *err)
 {
     *t = (struct text){0};
-    int errnum = 0;
+    int errnum = 0, long_line = 0;
     size_t len = 0;
-    char *buf = file_read(path, max_size, &len, &errnum);
+    char *buf = file_read(path, max_size, &len, &errnum, &long_line);
     if (!buf) {
         char why[128];
         if (errnum == ENOMEM)
@@ -170,9 +185,10 @@ int text_read(struct text *t, const char *path, const char *display, size_t max_
                          display, why);
     }
     size_t skip = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    if (text_check(buf + skip, len - skip, display, key, err) < 0) {
-        free(buf);
-        return -1;
+    if (text_check(buf + skip, len - skip, display, key, err) < 0 || long_line) {
+        free(buf); /* a long line read in part always fails the check */
+        return error_set(err, ERROR_INPUT, display, 0, key, "line is too long (more than %d bytes)",
+                         TEXT_LINE_MAX);
     }
     *t = (struct text){.buf = buf, .data = buf + skip, .len = len - skip};
     return 0;
@@ -182,6 +198,17 @@ void text_cleanup(struct text *t)
 {
     free(t->buf);
     *t = (struct text){0};
+}
+
+int text_hidden(const unsigned char *s, size_t len)
+{
+    if (len == 1)
+        return s[0] < 0x20 || s[0] == 0x7f;
+    unsigned cp = len == 2   ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu)
+                  : len == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu)
+                             : 0x10000;
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void text_clean(char *buf, size_t size, const char *s)
@@ -197,8 +224,8 @@ void text_clean(char *buf, size_t size, const char *s)
             p++;
             continue;
         }
-        if (len == 1 && (*p < 0x20 || *p == 0x7f)) {
-            p++;
+        if (text_hidden(p, len)) {
+            p += len;
             continue;
         }
         if (o + len + 1 > size)

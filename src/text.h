@@ -40,8 +40,13 @@ void text_cleanup(struct text *t);
  * (overlong forms, surrogates and code points above U+10FFFF are not). */
 size_t text_utf8_length(const unsigned char *s, size_t n);
 
-/* Copies s into buf (size > 0) without control characters, each invalid UTF-8 byte made
- * '?', cut at a character boundary when it does not fit. */
+/* Whether the UTF-8 character at s (len bytes, as text_utf8_length found it) hides or
+ * reorders the text people see around it: a C0 or C1 control, or a bidirectional control
+ * or line separator (U+061C, U+200E, U+200F, U+2028..U+202E, U+2066..U+2069). */
+int text_hidden(const unsigned char *s, size_t len);
+
+/* Copies s into buf (size > 0) without control characters (text_hidden), each invalid
+ * UTF-8 byte made '?', cut at a character boundary when it does not fit. */
 void text_clean(char *buf, size_t size, const char *s);
 
 /* Writes strerror_r's text for errnum into buf. */

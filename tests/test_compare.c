@@ -138,6 +138,25 @@ static void test_interrupted(void **state)
     testutil_assert_contains(csv, "\nswitched,");
     const char *row = strstr(csv, "\nswitched,");
     assert_true(!strncmp(strchr(row + 1, '\n') - 2, ",4\n", 3));
+    /* both resolved scenarios say the 4 pairs that finished, not the 10 asked for, and run
+     * again to the same compare.csv */
+    char *ini = testutil_read(testutil_path(cut, "scenario.ini"));
+    char *ini_b = testutil_read(testutil_path(cut, "scenario_b.ini"));
+    testutil_assert_contains(ini, "\nreplications = 4\n");
+    testutil_assert_contains(ini_b, "\nreplications = 4\n");
+    free(ini);
+    free(ini_b);
+    char a_ini[300], b_ini[300], again[200];
+    snprintf(a_ini, sizeof a_ini, "%s/scenario.ini", cut);
+    snprintf(b_ini, sizeof b_ini, "%s/scenario_b.ini", cut);
+    snprintf(again, sizeof again, "%s/again", tmp);
+    struct settings rerun = {.jobs = 2, .out_dir = again};
+    err = (struct error){0};
+    assert_int_equal(compare_run(a_ini, b_ini, &rerun, &r, &err), 0);
+    compare_result_cleanup(&r);
+    char *csv2 = testutil_read(testutil_path(again, "compare.csv"));
+    assert_string_equal(csv, csv2);
+    free(csv2);
     free(csv);
 
     s.out_dir = early;

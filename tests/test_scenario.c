@@ -302,6 +302,19 @@ static void write_temp(const struct scenario *sc, char *buf, size_t size)
     assert_int_equal(fclose(f), 0);
 }
 
+/* scenario_each_value's callback: keeps scenario.name. */
+struct name_seen {
+    char name[300];
+};
+
+static void see_name(void *ctx, const char *key, const char *value, int line)
+{
+    struct name_seen *seen = ctx;
+    (void)line;
+    if (!strcmp(key, "scenario.name"))
+        snprintf(seen->name, sizeof seen->name, "%s", value);
+}
+
 static void round_trip(const char *rel, const char *const *sets, size_t n_sets)
 {
     struct scenario *a = testutil_load_ok(rel, sets, n_sets);
@@ -339,6 +352,102 @@ static void test_round_trip(void **state)
                           "offers.reminder_days=0.00001,0.3,20.999999999999996", "scenario.seed=0",
                           "paper.forms_per_clerk_day=1e-300"};
     round_trip("good/scenario.ini", sets, sizeof sets / sizeof sets[0]);
+}
+
+/* Key lines longer than inih's 199-byte buffer: every value the loader accepts (a name of
+ * 127 bytes, a table path of 300) is written and read back; plot reads the name whole. */
+static void test_round_trip_long_lines(void **state)
+{
+    (void)state;
+    char name[200], market[400], suppliers[400];
+    snprintf(name, sizeof name, "scenario.name=%0127d", 7);
+    memset(name + 14, 'n', 126);
+    int dots = (300 - (int)strlen("market.csv")) / 2;
+    snprintf(market, sizeof market, "households.market=%.*smarket.csv", 2 * dots,
+             "./././././././././././././././././././././././././././././././././././././././././"
+             "./././././././././././././././././././././././././././././././././././././././././"
+             "./././././././././././././././././././././././././././././././././././././././././"
+             "./././././././././././././././././././././././././././././././././././././././.");
+    snprintf(suppliers, sizeof suppliers, "auction.suppliers=%.*ssuppliers.csv", 2 * dots,
+             market + strlen("households.market="));
+    const char *sets[] = {name, market, suppliers};
+    round_trip("good/scenario.ini", sets, 3);
+
+    struct scenario *sc = testutil_load_ok("good/scenario.ini", sets, 3);
+    char path[64];
+    write_temp(sc, path, sizeof path);
+    char *text = testutil_read(path);
+    testutil_assert_contains(text, "\nmarket = /");
+    const char *line = strstr(text, "\nmarket = /") + 1;
+    assert_true(strcspn(line, "\n") > 300); /* the long line really is written */
+    free(text);
+    struct name_seen seen = {0};
+    struct error err = {0};
+    assert_int_equal(scenario_each_value(path, see_name, &seen, &err), 0);
+    assert_string_equal(seen.name, sc->scenario.name);
+    assert_int_equal(strlen(seen.name), 127);
+    unlink(path);
+    scenario_destroy(sc);
+}
+
+/* Values the key table accepts but a run could not bear are refused up front, each naming
+ * the key at fault and where it was given: the days simulated, the households a replication
+ * draws, and the estimated memory of the run against the ceiling it is given. */
+static void test_ceilings(void **state)
+{
+    (void)state;
+    char line[1400];
+    const char *horizon[] = {"scenario.rounds=1000", "scenario.interval_days=36500",
+                             "registration.expected=0"};
+    testutil_load_bad("model/base.ini", horizon, 3, line, sizeof line);
+    testutil_assert_contains(line, "--set scenario.interval_days=36500: scenario.interval_days: "
+                                   "1000 rounds 36500 days apart simulate 36463604 days; at "
+                                   "most 100000");
+    const char *ok_horizon[] = {"scenario.rounds=1000", "scenario.interval_days=99"};
+    scenario_destroy(testutil_load_ok("model/base.ini", ok_horizon, 2));
+
+    const char *households[] = {"registration.expected=1e9"};
+    testutil_load_bad("model/base.ini", households, 1, line, sizeof line);
+    testutil_assert_contains(line, "registration.expected: a replication would draw about "
+                                   "1000000000 households");
+    const char *rounds[] = {"registration.expected=100000", "scenario.rounds=400"};
+    testutil_load_bad("model/base.ini", rounds, 2, line, sizeof line);
+    testutil_assert_contains(line, "--set scenario.rounds=400: scenario.rounds: a replication "
+                                   "would draw about 40000000 households");
+
+    /* memory: 500 households x 64 bytes on each thread, against a ceiling of 1 MB */
+    char path[512];
+    testutil_data_path(path, sizeof path, "model/base.ini");
+    struct error err = {0};
+    struct scenario_limits lim = {.threads = 8, .memory = 1e6};
+    const char *many[] = {"registration.expected=5000"};
+    struct scenario *sc = scenario_load_limited(path, many, 1, &lim, &err);
+    assert_null(sc);
+    error_format(&err, line, sizeof line);
+    testutil_assert_contains(line, "--set registration.expected=5000: registration.expected: a "
+                                   "run would need about 0.0 GiB (8 threads x 5000 households");
+    testutil_assert_contains(line, "or run on fewer threads (-j)");
+    /* one thread fits: the file's line is blamed when the file gave the key */
+    lim.threads = 1;
+    err = (struct error){0};
+    lim.memory = 3e4;
+    assert_null(scenario_load_limited(path, NULL, 0, &lim, &err));
+    error_format(&err, line, sizeof line);
+    testutil_assert_contains(line, "base.ini:9: registration.expected: a run would need");
+    lim.memory = 1e6;
+    err = (struct error){0};
+    sc = scenario_load_limited(path, NULL, 0, &lim, &err);
+    assert_non_null(sc);
+    scenario_destroy(sc);
+    /* results kept for every replication */
+    const char *reps[] = {"scenario.replications=1000000", "scenario.rounds=100"};
+    lim.memory = 1e9;
+    err = (struct error){0};
+    assert_null(scenario_load_limited(path, reps, 2, &lim, &err));
+    error_format(&err, line, sizeof line);
+    testutil_assert_contains(line, "scenario.replications: keeping the results of 1000000 "
+                                   "replications of 100 rounds");
+    assert_true(scenario_memory_budget() > 1e8);
 }
 
 static void test_write_lists_every_key(void **state)
@@ -427,6 +536,8 @@ int main(void)
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_round_trip_long_lines),
+        cmocka_unit_test(test_ceilings),
         cmocka_unit_test(test_write_lists_every_key),
         cmocka_unit_test(test_key_table),
     };

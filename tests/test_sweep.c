@@ -151,6 +151,50 @@ static void test_interrupt_and_resume(void **state)
     sweep_cleanup(&sw);
 }
 
+/* --resume trusted the point files an interrupted sweep kept: a damaged one gave a
+ * malformed sweep.csv and exit 0. Each is checked now (one line: the point's own values, then
+ * a number or nothing per column), and a damaged point is run again. */
+static void test_resume_redoes_damaged_points(void **state)
+{
+    (void)state;
+    struct sweep sw;
+    grid(&sw);
+    char whole[200], cut[200];
+    snprintf(whole, sizeof whole, "%s/whole-damaged", tmp);
+    snprintf(cut, sizeof cut, "%s/damaged", tmp);
+    struct settings s = quiet_settings(1, 3, whole);
+    struct sweep_result r;
+    struct error err = {0};
+    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), 0);
+    s.out_dir = cut;
+    struct testutil_stopper stop = {.after = 4, .unit = "points"};
+    testutil_stop_after(&s, &stop);
+    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), -1);
+    assert_int_equal(r.done, 4);
+
+    char *one = testutil_read(testutil_path(cut, ".points/1.csv"));
+    assert_non_null(one);
+    testutil_write(testutil_path(cut, ".points/0.csv"), "0,1,12\n"); /* too few fields */
+    one[strlen(one) / 2] = '\0';
+    testutil_write(testutil_path(cut, ".points/1.csv"), one); /* cut short */
+    char *three = testutil_read(testutil_path(cut, ".points/3.csv"));
+    testutil_write(testutil_path(cut, ".points/2.csv"), three); /* another point's values */
+    testutil_assert_contains(three, ",");
+    char *comma = strrchr(three, ',');
+    memcpy(comma + 1, "x\n", 3); /* a number that is none */
+    testutil_write(testutil_path(cut, ".points/3.csv"), three);
+    free(one);
+    free(three);
+
+    struct settings again = quiet_settings(1, 3, cut);
+    again.resume = true;
+    err = (struct error){0};
+    assert_int_equal(sweep_run(BASE, &sw, &again, &r, &err), 0);
+    assert_int_equal(r.done, 6);
+    testutil_assert_same_file(testutil_path(whole, "sweep.csv"), testutil_path(cut, "sweep.csv"));
+    sweep_cleanup(&sw);
+}
+
 /* A bad value at any point is found before any point runs, and blamed on its --vary. */
 static void test_bad_point(void **state)
 {
@@ -176,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_specs),
         cmocka_unit_test(test_run_grid),
         cmocka_unit_test(test_interrupt_and_resume),
+        cmocka_unit_test(test_resume_redoes_damaged_points),
         cmocka_unit_test(test_bad_point),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);

@@ -1,5 +1,9 @@
 /* testutil.c - what the tests share: temporary folders, whole files, and text checks. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "testutil.h"
+
+extern char **environ;
 
 char *testutil_read(const char *path)
 {
@@ -145,6 +153,74 @@ int testutil_teardown(void **state)
     (void)state;
     testutil_remove_tree(testutil_tmp);
     return 0;
+}
+
+pid_t testutil_start(char *const argv[], const char *in_path, const char *out_path,
+                     const char *err_path)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, in_path ? in_path : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* a full disk, as far as the child can tell: files stop growing at the limit, and a
+     * write past it fails with EFBIG (SIGXFSZ ignored, as the child inherits) */
+    struct rlimit saved_limit;
+    void (*saved_xfsz)(int) = SIG_DFL;
+    if (testutil_run_file_limit) {
+        getrlimit(RLIMIT_FSIZE, &saved_limit);
+        struct rlimit lim = {testutil_run_file_limit, saved_limit.rlim_max};
+        saved_xfsz = signal(SIGXFSZ, SIG_IGN);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    }
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    if (testutil_run_file_limit) {
+        setrlimit(RLIMIT_FSIZE, &saved_limit);
+        signal(SIGXFSZ, saved_xfsz);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc)
+        fail_msg("cannot run %s: %s", argv[0], strerror(rc));
+    return pid;
+}
+
+int testutil_wait(pid_t pid, double timeout)
+{
+    int status;
+    struct rusage ru = {0};
+    for (double waited = 0;; waited += 0.01) {
+        pid_t got = wait4(pid, &status, WNOHANG, &ru);
+        if (got == pid)
+            break;
+        if (got < 0 && errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+        if (waited > timeout) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        usleep(10000);
+    }
+    testutil_run_max_rss_kb = ru.ru_maxrss;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int testutil_run(char *const argv[], const char *in_path, const char *out_path,
+                 const char *err_path, double timeout)
+{
+    return testutil_wait(testutil_start(argv, in_path, out_path, err_path), timeout);
+}
+
+long testutil_run_max_rss_kb;
+unsigned long testutil_run_file_limit;
+
+const char *testutil_binary(void)
+{
+    const char *b = getenv("SWITCHSIM_BIN");
+    return b && *b ? b : "build/switchsim";
 }
 
 void testutil_data_path(char *buf, size_t size, const char *rel)

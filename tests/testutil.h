@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "switchsim/settings.h"
 
@@ -54,6 +55,29 @@ struct testutil_stopper {
     const char *unit; /* "replications" or "points"; NULL = either */
 };
 void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
+
+/* Runs argv (argv[0] is the program) with stdin from in_path, stdout to out_path and stderr
+ * to err_path (each NULL for /dev/null), killing it when it takes more than `timeout`
+ * seconds. Returns its exit status, 128 + the signal that ended it, or -1 when it had to be
+ * killed. */
+int testutil_run(char *const argv[], const char *in_path, const char *out_path,
+                 const char *err_path, double timeout);
+
+/* testutil_run in two halves: start the process (failing the test when it cannot), and
+ * wait for it. */
+pid_t testutil_start(char *const argv[], const char *in_path, const char *out_path,
+                     const char *err_path);
+int testutil_wait(pid_t pid, double timeout);
+
+/* The peak memory of the process testutil_run waited for last, in KiB. */
+extern long testutil_run_max_rss_kb;
+
+/* When not 0, the processes testutil_run starts can make no file larger than this many bytes
+ * (RLIMIT_FSIZE): a disk that fills up, as far as they can tell. */
+extern unsigned long testutil_run_file_limit;
+
+/* The switchsim binary under test: $SWITCHSIM_BIN, else build/switchsim. */
+const char *testutil_binary(void);
 
 /* tests/data/REL, or $SWITCHSIM_TEST_DATA/REL when that is set, into buf. */
 void testutil_data_path(char *buf, size_t size, const char *rel);

@@ -38,7 +38,8 @@ struct compare_result {
 /* Runs scenarios A and B (loaded with settings s; B then takes A's seed and replication
  * count) on common random numbers, replication i of each drawing from the same streams,
  * and writes compare.csv, scenario.ini (A), scenario_b.ini into s->out_dir or
- * results/<A name>-vs-<B name>/ (output_folder). Returns 0 with *out filled; or -1 with
+ * results/<A name>-vs-<B name>/ (output_folder), held from before the runs and replaced
+ * whole (output_set_hold, output_set_write). Returns 0 with *out filled; or -1 with
  * *err filled: ERROR_INPUT (a bad scenario, different round counts, an -o that does not
  * fit), ERROR_SYSTEM, or ERROR_INTERRUPTED: when that happened while B ran, the pairs both
  * finished are written with a PARTIAL mark and out->partial is set. *out is always safe for

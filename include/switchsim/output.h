@@ -2,6 +2,7 @@
 #ifndef SWITCHSIM_OUTPUT_H
 #define SWITCHSIM_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,7 +18,8 @@ int output_make_dir(const char *dir);
 
 /* Writes into buf the default folder for the results or charts of `name` under `parent`
  * ("results" or "plots"): PARENT/NAME with every byte but ASCII letters, digits, '_', '-',
- * '.' (not first) and UTF-8 made '_', and then, when any was, the FNV-1a hash of the name
+ * '.' (not first) and UTF-8 characters made '_' (and those of invalid UTF-8, C1 controls and
+ * bidirectional controls), and then, when any was, the FNV-1a hash of the name
  * added ("PARENT/NAME-1a2b3c4d"), so names that differ only there do not share a folder;
  * PARENT/scenario for an empty name. Returns 0, or -1 when it does not fit in size bytes. */
 int output_folder(const char *parent, const char *name, char *buf, size_t size);
@@ -26,17 +28,57 @@ int output_folder(const char *parent, const char *name, char *buf, size_t size);
  * digits; NaN as an empty field. */
 void output_csv_number(FILE *f, double x);
 
-/* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote or line
- * end. */
+/* Writes s as a CSV field, quoted through libcsv only when it holds a comma, quote, tab or
+ * line end. Text a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
+ * carriage return, and not a plain number such as -1.5) is written after a single quote,
+ * as OWASP advises: '=cmd|... shows as text. */
 void output_csv_text(FILE *f, const char *s);
 
-/* Writes file names[k] in dir by calling write(f, k, ctx), for k = 0..n-1: each to a
- * temporary name first, all renamed only once every one is complete, so a failure while
- * writing leaves no partial results (a rename failing midway, which is rare, leaves the
- * files renamed before it and no temporary file). Creates dir (and its parents) if missing.
- * Returns 0, or -1 with *err filled. */
+/* Writes the file names[k] for k = 0..n-1 through write(f, k, ctx). */
 typedef void (*output_writer)(FILE *f, size_t k, const void *ctx);
+
+/* Creates, in folder parent, a file (or with folder, a folder) with a fresh unpredictable
+ * name ".BASE.<16 hex digits>": O_CREAT|O_EXCL|O_NOFOLLOW (mkdir), modes 0666 (0777) less the
+ * umask, so nothing planted in parent can redirect it. Writes its path into buf. Returns the
+ * open descriptor (write only) of a file, 0 for a folder, or -1 with errno set. */
+int output_temp(const char *parent, const char *base, bool folder, char *buf, size_t size);
+
+/* Writes each file dir/names[k] whole, in place: each to a fresh name (output_temp) first,
+ * all renamed over their names only once every one is complete, so a failure while writing
+ * leaves the old files as they were and no temporary file. For working files such as a
+ * sweep's points; result sets go through output_set_write. Creates dir (and its parents) if
+ * missing. Returns 0, or -1 with *err filled. */
 int output_write_files(const char *dir, size_t n, const char *const *names, output_writer write,
                        const void *ctx, struct error *err);
+
+/* A result folder held by one command, from before it runs until its set is in place: other
+ * switchsim processes are refused it (flock), and the set is written whole or not at all. */
+struct output_set {
+    int fd;          /* the folder, locked; -1 when not held */
+    char path[1100]; /* as given */
+    bool created;    /* made by output_set_hold: removed again while still empty */
+};
+
+/* Holds folder dir for a command that will write a result set into it, creating it (and its
+ * parents) when missing. Refuses as bad input (ERROR_INPUT) a symbolic link, something that
+ * is not a folder, the current folder or one that holds it, and a folder holding anything
+ * but switchsim's result files (it will be replaced whole); refuses (ERROR_SYSTEM) a folder
+ * another switchsim holds, saying so. Returns 0 with *set held, or -1 with *err filled and
+ * *set not held (safe for output_set_release). */
+int output_set_hold(const char *dir, struct output_set *set, struct error *err);
+
+/* Writes the set, names[k] for k = 0..n-1, into a fresh folder beside the held one
+ * (output_temp: ".NAME.new.<hex>", with the held folder's permissions), then swaps it in with
+ * one rename (renameat2 RENAME_EXCHANGE; where the file system has no exchange, the old
+ * folder is moved aside first, so the set is absent for a moment, never mixed) and removes
+ * the old set. A reader sees the old set or the new one, never a mix; a failure leaves the
+ * old set as it was, and so does a kill (which may leave the fresh folder beside it). The
+ * new folder stays held. Returns 0, or -1 with *err filled. */
+int output_set_write(struct output_set *set, size_t n, const char *const *names,
+                     output_writer write, const void *ctx, struct error *err);
+
+/* Lets the folder go, and removes it when output_set_hold created it and nothing was
+ * written into it. A set not held is a no-op. */
+void output_set_release(struct output_set *set);
 
 #endif

@@ -13,6 +13,14 @@
 #define SCENARIO_NAME_MAX 128
 #define SCENARIO_MAX_REMINDERS 16
 
+/* Ceilings on what a scenario may ask of a run, so that every scenario that loads runs:
+ * the days simulated (daily.csv has a row per day), the households one replication draws
+ * (the calendar holds at most 2^26 pending events), and the bytes a run's memory estimate
+ * counts per household of a replication under way. */
+#define SCENARIO_HORIZON_MAX_DAYS 100000
+#define SCENARIO_HOUSEHOLDS_MAX 30000000
+#define SCENARIO_HOUSEHOLD_BYTES 64
+
 /* Payment methods; each is a separate lot in the auction. */
 enum payment { PAY_DIRECT_DEBIT, PAY_STANDARD_CREDIT, PAY_PREPAYMENT, PAY_COUNT };
 
@@ -182,8 +190,8 @@ struct scenario_param {
  * (scenario_key_at lists them with type, default and documentation). Every key at most
  * once; unknown sections and keys, indented continuation lines and keys outside a section
  * are errors. ';' or '#' start a comment line; " ;" starts an inline comment. The file is
- * UTF-8 text (a BOM and CRLF line ends are accepted) with lines of at most 8192 bytes, and
- * key lines short enough for inih's 200-byte buffer (199 bytes). offers.reminder_days is
+ * UTF-8 text (a BOM and CRLF line ends are accepted) with lines of at most 8192 bytes (a
+ * key line longer than inih's buffer is read whole all the same). offers.reminder_days is
  * a comma list of days, strictly ascending, possibly empty. decisions.fixed_probability is
  * -1 (use the logistic curve) or 0..1.
  *
@@ -224,6 +232,29 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
 /* (A scenario with parameter uncertainty turns GSL's error handler off, once and for the
  * whole program, as calibrate_run does: GSL then reports failures by return value, which
  * switchsim checks, instead of aborting.) */
+
+/* What a run may use, checked when a scenario is loaded. */
+struct scenario_limits {
+    int threads;   /* replications run at once; at least 1 */
+    double memory; /* bytes the run's estimated peak may take; 0 = scenario_memory_budget() */
+};
+
+/* scenario_load, refusing as bad input (naming the key at fault) a scenario whose estimated
+ * peak memory exceeds lim->memory: threads x (households of a replication x
+ * SCENARIO_HOUSEHOLD_BYTES + daily counts + histogram) plus twice the results kept for every
+ * replication (metrics and bids of each round; twice, for compare's two sides).
+ * scenario_load is this with one thread and scenario_memory_budget(). */
+struct scenario *scenario_load_limited(const char *path, const char *const *sets, size_t n_sets,
+                                       const struct scenario_limits *lim, struct error *err);
+
+/* Half of this machine's memory (physical, or the cgroup's limit when lower): the default
+ * ceiling on a run's estimated peak memory. */
+double scenario_memory_budget(void);
+
+/* The days one replication of sc simulates: every round, and the last one's offers,
+ * acceptances, cooling off and transfers. At most SCENARIO_HORIZON_MAX_DAYS for a loaded
+ * scenario. */
+double scenario_horizon_days(const struct scenario *sc);
 
 /* Reads the INI file at `path` as scenario_load reads one (the same text checks and the same
  * inih), but without knowing or checking its keys: calls fn(ctx, "section.key", value, line)

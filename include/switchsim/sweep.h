@@ -53,7 +53,9 @@ struct sweep_result {
  * results/<name>-sweep/. Every point's scenario is checked before any runs (a bad value is
  * blamed on its --vary). Finished points are kept in DIR/.points, so when s->stop
  * interrupts it (ERROR_INTERRUPTED, out->done saying how many are kept) the same call with
- * s->resume finishes the rest; a resume with other settings is ERROR_INPUT. Returns 0, or
+ * s->resume finishes the rest; a resume with other settings is ERROR_INPUT. The folder is
+ * held for the whole sweep (output_set_hold: another switchsim writing there is refused) and
+ * sweep.csv with scenario.ini replaces it whole at the end (output_set_write). Returns 0, or
  * -1 with *err filled; *out is filled as far as it got. */
 int sweep_run(const char *path, const struct sweep *sw, const struct settings *s,
               struct sweep_result *out, struct error *err);

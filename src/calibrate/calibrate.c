@@ -108,8 +108,10 @@ static int write_results(struct problem *p, const char *path, struct calibrate_r
         rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
     const char *names[] = {"parameters.csv", "covariance.csv", "fit.csv", "calibrated.ini"};
     struct files files = {out, &fitted};
-    if (rc == 0)
-        rc = output_write_files(out->dir, 4, names, write_file, &files, err);
+    struct output_set set = {.fd = -1};
+    if (rc == 0 && (rc = output_set_hold(out->dir, &set, err)) == 0)
+        rc = output_set_write(&set, 4, names, write_file, &files, err);
+    output_set_release(&set);
     scenario_destroy(sc);
     return rc;
 }

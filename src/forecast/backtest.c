@@ -146,6 +146,9 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
         (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
                     : output_folder("results", name, out->dir, sizeof out->dir)))
         rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    struct output_set set = {.fd = -1};
+    if (rc == 0)
+        rc = output_set_hold(out->dir, &set, err);
     /* The truths: campaigns drawn from the forecast's prior (a forecast from no day), each
      * replication one campaign. */
     struct observation prior = {0};
@@ -209,7 +212,8 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
     }
     const char *names[] = {"backtest.csv"};
     if (rc == 0)
-        rc = output_write_files(out->dir, 1, names, write_backtest, out, err);
+        rc = output_set_write(&set, 1, names, write_backtest, out, err);
+    output_set_release(&set);
     free(v);
     free(scratch);
     experiment_cleanup(&truths);

@@ -176,6 +176,9 @@ int forecast_run(const char *path, const char *signups, const char *auction,
         (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
                     : output_folder("results", name, out->dir, sizeof out->dir)))
         rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    struct output_set set = {.fd = -1};
+    if (rc == 0)
+        rc = output_set_hold(out->dir, &set, err);
     struct model_setup setup;
     bool ready = rc == 0 && model_setup_init(&setup, sc, err) == 0;
     if (ready) {
@@ -189,12 +192,12 @@ int forecast_run(const char *path, const char *signups, const char *auction,
         const char *names[] = {"forecast.csv", "fan.csv"};
         struct forecast_files files = {out, &o};
         if (rc == 0)
-            rc = results_write_with(&out->ex, sc, out->dir, false, 2, names, write_file, &files,
-                                    err);
+            rc = results_write_with(&out->ex, sc, &set, false, 2, names, write_file, &files, err);
         model_setup_cleanup(&setup);
     } else if (rc == 0) {
         rc = -1;
     }
+    output_set_release(&set);
     forecast_observation_cleanup(&o);
     return rc;
 }

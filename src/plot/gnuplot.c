@@ -41,8 +41,11 @@ static int list_add(struct plot_list *l, const char *dir, const char *file)
     return 0;
 }
 
-static int system_error(struct plot_job *j, const char *path)
+/* An error writing FILE, named as it would be in the output folder. */
+static int system_error(struct plot_job *j, const char *file)
 {
+    char path[PLOT_PATH_SIZE];
+    snprintf(path, sizeof path, "%s/%s", j->out, file);
     return error_set(j->err, ERROR_SYSTEM, path, 0, "", "cannot write: %s", strerror(errno));
 }
 
@@ -50,41 +53,80 @@ FILE *plot_out_open(struct plot_job *j, const char *file)
 {
     char path[PLOT_PATH_SIZE];
     snprintf(path, sizeof path, "%s/%s", j->dir, file);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        system_error(j, path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        system_error(j, file);
+        if (fd >= 0)
+            close(fd);
+    }
     return f;
 }
 
-/* Closes f, then lists it as made. */
 int plot_out_close(struct plot_job *j, FILE *f, const char *file)
 {
-    char path[PLOT_PATH_SIZE];
-    snprintf(path, sizeof path, "%s/%s", j->dir, file);
     int bad = ferror(f);
     if (fclose(f) || bad)
-        return system_error(j, path);
-    if (list_add(j->made, j->dir, file))
-        return error_set(j->err, ERROR_SYSTEM, path, 0, "", "out of memory");
+        return system_error(j, file);
+    return plot_stage(j, file);
+}
+
+int plot_stage(struct plot_job *j, const char *file)
+{
+    char **grown = realloc(j->staged, (j->n_staged + 1) * sizeof *grown);
+    if (grown)
+        j->staged = grown;
+    if (!grown || !(j->staged[j->n_staged] = strdup(file)))
+        return error_set(j->err, ERROR_SYSTEM, j->out, 0, "", "out of memory");
+    j->n_staged++;
+    return 0;
+}
+
+int plot_move_staged(struct plot_job *j)
+{
+    for (size_t i = 0; i < j->n_staged; i++) {
+        char from[PLOT_PATH_SIZE], to[PLOT_PATH_SIZE];
+        snprintf(from, sizeof from, "%s/%s", j->dir, j->staged[i]);
+        snprintf(to, sizeof to, "%s/%s", j->out, j->staged[i]);
+        if (rename(from, to)) /* replaces a link planted at `to`, never follows it */
+            return error_set(j->err, ERROR_SYSTEM, to, 0, "", "cannot write: %s", strerror(errno));
+        if (list_add(j->made, j->out, j->staged[i]))
+            return error_set(j->err, ERROR_SYSTEM, to, 0, "", "out of memory");
+    }
     return 0;
 }
 
 /* ---- scripts, data and titles ---- */
 
-/* Writes s as a single-quoted gnuplot string: nothing in it is expanded (no backquotes, no
- * macros, no backslash escapes), quotes are doubled and control characters dropped. Tic
- * labels are printf formats to gnuplot, so for them `%` is doubled too. */
+/* Writes s as a gnuplot string expression in which nothing is expanded (no backquotes, no
+ * macros, no backslash escapes): single-quoted runs, and each single quote of s as "'"
+ * joined to them with '.' (gnuplot reads a doubled quote at the start of a string, ''',
+ * as an empty string, and fails on some runs of them). Control characters are dropped. Tic
+ * labels are printf formats to gnuplot, so for them `%` is doubled too. Text without a
+ * quote gives 'text', as it always did. */
 void gp_quote(FILE *f, const char *s, int tic)
 {
-    fputc('\'', f);
+    int open = 0, any = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p < 0x20 || *p == 0x7f)
             continue;
-        if (*p == '\'' || (tic && *p == '%'))
-            fputc(*p, f);
+        if (*p == '\'') {
+            fputs(open ? "'.\"'\"" : any ? ".\"'\"" : "\"'\"", f);
+            open = 0;
+            any = 1;
+            continue;
+        }
+        if (!open)
+            fputs(any ? ".'" : "'", f);
+        open = any = 1;
+        if (tic && *p == '%')
+            fputc('%', f);
         fputc(*p, f);
     }
-    fputc('\'', f);
+    if (open)
+        fputc('\'', f);
+    else if (!any)
+        fputs("''", f);
 }
 
 /* Opens CHART.dat; its first line is a comment naming the columns. */
@@ -324,7 +366,7 @@ int gp_run(struct plot_job *j, const char *chart)
 {
     char script[96], path[PLOT_PATH_SIZE];
     snprintf(script, sizeof script, "%s.gp", chart);
-    snprintf(path, sizeof path, "%s/%s", j->dir, script);
+    snprintf(path, sizeof path, "%s/%s", j->out, script); /* as errors name it */
     int ep[2], op[2]; /* exec failure report; gnuplot's messages */
     if (pipe(ep))
         return error_set(j->err, ERROR_SYSTEM, path, 0, "", "cannot run gnuplot: %s",
@@ -408,9 +450,9 @@ int gp_run(struct plot_job *j, const char *chart)
     snprintf(image, sizeof image, "%s.%s", chart, j->fmt);
     snprintf(path, sizeof path, "%s/%s", j->dir, image);
     struct stat st;
-    if (stat(path, &st) || st.st_size == 0)
+    if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        snprintf(path, sizeof path, "%s/%s", j->out, image);
         return error_set(j->err, ERROR_SYSTEM, path, 0, "", "gnuplot drew nothing");
-    if (list_add(j->made, j->dir, image))
-        return error_set(j->err, ERROR_SYSTEM, path, 0, "", "out of memory");
-    return 0;
+    }
+    return plot_stage(j, image);
 }

@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "switchsim/output.h"
 #include "switchsim/plot.h"
@@ -17,8 +21,49 @@
 #include "text.h"
 #include "plot_int.h"
 
-int plot_results(const char *results_dir, const char *out_dir, const char *format,
-                 struct plot_list *made, struct error *err)
+/* Removes the job's private folder and what is left in it (a failed chart's image). */
+static void stage_remove(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d));)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Removes the private folders (.plot-XXXXXX) that plots killed before they were done left in
+ * the chart folder open as fd; called while holding it, so none is in use. */
+static void stage_remove_stale(int fd)
+{
+    int again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = again >= 0 ? fdopendir(again) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, ".plot-", 6) || strlen(e->d_name) != 12)
+            continue;
+        int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+        for (struct dirent *f; sd && (f = readdir(sd));)
+            if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+                unlinkat(sub, f->d_name, 0);
+        if (sd)
+            closedir(sd);
+        else if (sub >= 0)
+            close(sub);
+        unlinkat(fd, e->d_name, AT_REMOVEDIR);
+    }
+    if (d)
+        closedir(d);
+    else if (again >= 0)
+        close(again);
+}
+
+/* Scripts, data and bulletin into a private folder in out_dir, then (when draw) the charts
+ * by gnuplot there; whatever is complete is moved into out_dir. */
+static int plot_make(const char *results_dir, const char *out_dir, const char *format, int draw,
+                     struct plot_list *made, struct error *err)
 {
     if (!format || (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf")))
         return error_set(err, ERROR_INPUT, "--format", 0, "",
@@ -33,7 +78,7 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     if (!S_ISDIR(st.st_mode))
         return error_set(err, ERROR_INPUT, results_dir, 0, "",
                          "not a results folder: not a folder");
-    struct plot_job j = {.dir = out_dir,
+    struct plot_job j = {.out = out_dir,
                          .fmt = format,
                          .made = made,
                          .err = err,
@@ -57,13 +102,34 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     text_clean(j.name, 72, raw); /* a title line holds the name */
     if (strlen(raw) > strlen(j.name))
         strcat(j.name, "…");
-    if (output_make_dir(out_dir)) {
+    char stage[PLOT_PATH_SIZE];
+    snprintf(stage, sizeof stage, "%s/.plot-XXXXXX", out_dir);
+    int held = -1;
+    if (output_make_dir(out_dir) ||
+        (held = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         plot_inputs_cleanup(&in);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
                          strerror(errno));
     }
+    if (flock(held, LOCK_EX | LOCK_NB)) {
+        plot_inputs_cleanup(&in);
+        close(held);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "",
+                         "another switchsim is drawing charts into this folder; wait for it to "
+                         "finish, or choose another folder with -o");
+    }
+    stage_remove_stale(held); /* of plots killed before they were done */
+    if (!mkdtemp(stage)) {
+        plot_inputs_cleanup(&in);
+        close(held);
+        return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "cannot create folder: %s",
+                         strerror(errno));
+    }
+    j.dir = stage;
     if (!(j.md = open_memstream(&j.md_text, &j.md_size))) {
         plot_inputs_cleanup(&in);
+        rmdir(stage);
+        close(held);
         return error_set(err, ERROR_SYSTEM, out_dir, 0, "", "out of memory");
     }
     fputs("# ", j.md);
@@ -80,16 +146,36 @@ int plot_results(const char *results_dir, const char *out_dir, const char *forma
     if (!rc)
         rc = plot_bulletin_write(&j);
     free(j.md_text);
-    if (rc)
-        return -1;
-    for (size_t i = 0; i < j.n_charts; i++) {
+    int written = rc == 0; /* every script, data file and the bulletin is complete */
+    for (size_t i = 0; written && draw && i < j.n_charts; i++) {
         int drawn = gp_run(&j, j.charts[i]);
-        if (drawn == -2)
-            return -1; /* no gnuplot: the rest would fail alike */
+        if (drawn == -2) {
+            rc = -1; /* no gnuplot: the rest would fail alike */
+            break;
+        }
         if (drawn)
             rc = -1; /* the first failure is reported; the other charts are still drawn */
     }
+    if (written && plot_move_staged(&j))
+        rc = -1;
+    stage_remove(stage);
+    close(held);
+    for (size_t i = 0; i < j.n_staged; i++)
+        free(j.staged[i]);
+    free(j.staged);
     return rc;
+}
+
+int plot_results(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err)
+{
+    return plot_make(results_dir, out_dir, format, 1, made, err);
+}
+
+int plot_scripts(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err)
+{
+    return plot_make(results_dir, out_dir, format, 0, made, err);
 }
 
 int plot_default_folder(const char *results_dir, char *buf, size_t size, struct error *err)

@@ -23,9 +23,15 @@
 /* 95% CI whiskers from (x, low) by (0, high - low): vectors, as error bars leave a gap. */
 #define GP_CI_BARS "with vectors heads size screen 0.008,90 linecolor rgb '#333333' linewidth 1.5"
 
-/* One plot_results call: where it writes, what it has made, and the bulletin so far. */
+/* One plot_results call: where it writes, what it has made, and the bulletin so far. Every
+ * file is written into `dir`, a fresh private folder inside the output folder `out`, and
+ * gnuplot draws there; only complete files are then renamed into `out`, so a full disk or a
+ * failing chart never leaves a truncated or empty file over a good one. */
 struct plot_job {
     const char *dir, *fmt;
+    const char *out; /* the output folder */
+    char **staged;   /* files complete in dir, in the order made */
+    size_t n_staged;
     char name[200]; /* scenario name, cleaned for titles */
     struct plot_list *made;
     char charts[PLOT_CHARTS_MAX][48];
@@ -135,12 +141,26 @@ const char *plot_grid_key_value(const struct plot_grid *sw, int k, size_t row);
 double plot_grid_key_number(const struct plot_grid *sw, int k, size_t row);
 double plot_grid_value(const struct plot_grid *sw, size_t row, size_t m, int which);
 
+/* ---- plot.c ---- */
+
+/* plot_results without running gnuplot: every script, data file and the bulletin, moved
+ * into out_dir when complete. For the fuzz harness of plot's reader. */
+int plot_scripts(const char *results_dir, const char *out_dir, const char *format,
+                 struct plot_list *made, struct error *err);
+
 /* ---- gnuplot.c: scripts, data and running gnuplot ---- */
 
-/* Opens out_dir/FILE for writing; NULL with the error recorded. */
+/* Creates FILE in the job's private folder (O_EXCL, no link followed) for writing; NULL
+ * with the error recorded. */
 FILE *plot_out_open(struct plot_job *j, const char *file);
-/* Closes f, then lists out_dir/FILE as made. Returns 0, or -1 with the error recorded. */
+/* Closes f and, when all of it was written, stages FILE to be moved into the output folder.
+ * Returns 0, or -1 with the error recorded. */
 int plot_out_close(struct plot_job *j, FILE *f, const char *file);
+/* Stages FILE, complete in the private folder. Returns 0, or -1 (out of memory, recorded). */
+int plot_stage(struct plot_job *j, const char *file);
+/* Renames every staged file into the output folder, in order, listing each in j->made.
+ * Returns 0, or -1 with the error recorded. */
+int plot_move_staged(struct plot_job *j);
 
 FILE *gp_dat_open(struct plot_job *j, const char *chart, const char *columns);
 int gp_dat_close(struct plot_job *j, FILE *f, const char *chart);

@@ -336,6 +336,13 @@ static int grid_read(struct plot_grid *sw, const char *dir, struct error *err)
         struct plot_grid_metric *m = &sw->m[sw->nm++];
         char lo[96], hi[96];
         snprintf(m->name, sizeof m->name, "%.*s", (int)(len - 5), h);
+        for (size_t k = 0; k + 1 < sw->nm; k++)
+            if (!strcmp(sw->m[k].name, m->name)) { /* its charts would have one name */
+                error_set(err, ERROR_INPUT, t->file, t->line[0], m->name,
+                          "column %s_mean given twice", m->name);
+                grid_free(sw);
+                return -1;
+            }
         snprintf(lo, sizeof lo, "%s_ci95_low", m->name);
         snprintf(hi, sizeof hi, "%s_ci95_high", m->name);
         m->col[0] = (int)c;

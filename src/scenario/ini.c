@@ -63,9 +63,76 @@ static const char *ini_section_line(struct load *ld, const char *start, size_t l
     return "[]"; /* the handler uses ld->section, not inih's copy */
 }
 
+/* Where inih's find_chars_or_comment stops in s: at one of `chars` (none when NULL), at an
+ * inline comment (';' after blank space), or at the end. */
+static const char *ini_find(const char *s, const char *chars)
+{
+    bool was_space = false;
+    while (*s && !(chars && strchr(chars, *s)) && !(was_space && *s == ';')) {
+        was_space = isspace((unsigned char)*s);
+        s++;
+    }
+    return s;
+}
+
+/* Copies the n bytes at s into buf without blank space at either end. */
+static void ini_copy_trimmed(char *buf, const char *s, size_t n)
+{
+    while (n > 0 && isspace((unsigned char)*s))
+        s++, n--;
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
+/* A line longer than inih's buffer: splits it as inih would into ld->long_name and
+ * long_value, keeps its text in long_whole, and returns the stand-in line to hand inih:
+ * "\2=\1" (name and value to be taken from ld), or "\2" for a line with no '=' or ':',
+ * which inih reports as a syntax error unless it continues a value. Indentation is kept,
+ * since inih reads an indented line as a continuation. Section lines (read with
+ * scenario_each_value) keep their first 40 bytes of name. */
+static const char *ini_long_line(struct load *ld, const char *text, size_t rest, bool indented,
+                                 char *stand_in, size_t size)
+{
+    ld->long_line = true;
+    ini_copy_trimmed(ld->long_whole, text, rest);
+    const char *line = ld->long_whole;
+    if (*line == '[') {
+        const char *close = ini_find(line + 1, "]");
+        if (*close != ']')
+            return "[";
+        snprintf(stand_in, size, "[%.*s]", (int)((close - line - 1) < 40 ? close - line - 1 : 40),
+                 line + 1);
+        return stand_in;
+    }
+    const char *delim = ini_find(line, "=:");
+    if (*delim != '=' && *delim != ':')
+        return indented ? " \2" : "\2";
+    ini_copy_trimmed(ld->long_name, line, (size_t)(delim - line));
+    const char *value = delim + 1;
+    ini_copy_trimmed(ld->long_value, value, (size_t)(ini_find(value, NULL) - value));
+    return indented ? " \2=\1" : "\2=\1";
+}
+
+/* The name and value inih handed the handler, with those of a long line put back. Neither
+ * byte of the stand-in can come from a file: text_read refuses control bytes. */
+static void ini_real(const struct load *ld, const char **name, const char **value)
+{
+    if (!ld->long_line)
+        return;
+    if (!strcmp(*name, "\2")) {
+        *name = ld->long_name;
+        *value = ld->long_value;
+    } else if (!strcmp(*value, "\2=\1") || !strcmp(*value, "\2")) {
+        *value = ld->long_whole; /* a continuation line */
+    }
+}
+
 static char *ini_line_reader(char *str, int num, void *stream)
 {
     struct load *ld = stream;
+    ld->long_line = false;
     if (ld->first.kind != ERROR_NONE || ld->pos >= ld->end)
         return NULL;
     const char *nl = memchr(ld->pos, '\n', (size_t)(ld->end - ld->pos));
@@ -89,9 +156,9 @@ static char *ini_line_reader(char *str, int num, void *stream)
         return str;
     }
     if (len + 1 > (size_t)num) {
-        ini_fault(ld, "", "line is too long for the INI reader (%zu bytes; at most %d)", len,
-                  num - 1);
-        snprintf(str, (size_t)num, "%s", "");
+        char stand_in[64];
+        snprintf(str, (size_t)num, "%s",
+                 ini_long_line(ld, text, rest, ld->indented, stand_in, sizeof stand_in));
         return str;
     }
     memcpy(str, start, len);
@@ -105,6 +172,7 @@ static int ini_key_handler(void *user, const char *section, const char *name, co
     (void)section;
     if (ld->first.kind != ERROR_NONE)
         return 1;
+    ini_real(ld, &name, &value);
     if (ld->indented && ld->prev_key >= 0) {
         ini_fault(ld, scenario_keys[ld->prev_key].full,
                   "indented line continues the value from line %d; multi-line values are "
@@ -117,7 +185,7 @@ static int ini_key_handler(void *user, const char *section, const char *name, co
         return 1;
     }
     char full[160];
-    snprintf(full, sizeof full, "%s.%s", scenario_keys[ld->section].section, name);
+    snprintf(full, sizeof full, "%s.%.120s", scenario_keys[ld->section].section, name);
     int k = scenario_key_find(full);
     if (k < 0) {
         char hint[128];
@@ -144,7 +212,8 @@ static int ini_each_handler(void *user, const char *section, const char *name, c
     char full[400];
     if (ld->first.kind != ERROR_NONE)
         return 1;
-    snprintf(full, sizeof full, "%s.%s", section, name);
+    ini_real(ld, &name, &value);
+    snprintf(full, sizeof full, "%.60s.%.300s", section, name);
     ld->each(ld->each_ctx, full, value, ld->line);
     return 1;
 }

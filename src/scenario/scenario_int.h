@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "switchsim/scenario.h"
+#include "text.h"
 
 #define SHARE_TOLERANCE 1e-6
 #define FILE_SIZE_MAX ((size_t)64 << 20) /* no scenario file or table is bigger */
@@ -80,6 +81,12 @@ struct load {
     int prev_key;       /* last key given in the current section, -1 if none */
     struct error first; /* first fault found while inih parses */
 
+    /* A key line longer than inih's buffer: inih is handed a short stand-in line, and the
+     * handler takes the real name and value from here (split as inih would split them). */
+    bool long_line;
+    char long_name[TEXT_LINE_MAX + 1], long_value[TEXT_LINE_MAX + 1];
+    char long_whole[TEXT_LINE_MAX + 1]; /* the line's text, for a continuation */
+
     /* per key, scenario_n_keys of each (scenario_load_create allocates them): */
     int *section_line; /* by the section's first key: line of its first header */
     int *key_line;     /* line a key was given on in the file; 0 if not */
@@ -120,6 +127,13 @@ int scenario_key_index(const char *full);                /* asserts the key exis
  * returns 0, or -1 with a message (no key, no location) in why. */
 int scenario_value_parse(const struct spec *sp, const char *text, void *base, char *why, size_t n);
 void scenario_value_format(const struct spec *sp, const void *base, char *buf, size_t size);
+
+/* v as the shortest text that reads back as exactly v, for messages: 1.0000001 stays
+ * 1.0000001 (where %g says 1). Use as scenario_shortest(v).s within one expression. */
+struct scenario_shortest {
+    char s[40];
+};
+struct scenario_shortest scenario_shortest(double v);
 
 /* ini.c: the INI file through inih, and --set overrides. */
 int scenario_ini_load(struct load *ld);

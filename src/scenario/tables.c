@@ -116,6 +116,15 @@ static void csv_column_list(const struct table_spec *t, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", c ? "," : "", t->cols[c].name);
 }
 
+/* Whether a header field may be quoted in an error as a misspelt column name: a short
+ * word of ASCII letters, digits, '_', '-', '.' and spaces. */
+static bool column_like(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n <= 40 &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-. ") == n;
+}
+
 /* Maps each header field of raw to its column of t in map[]. */
 static int csv_header(const struct table *raw, const struct table_spec *t, const char *key,
                       int *map, struct error *err)
@@ -129,10 +138,14 @@ static int csv_header(const struct table *raw, const struct table_spec *t, const
         size_t c = 0;
         while (c < t->ncols && strcmp(t->cols[c].name, name) != 0)
             c++;
-        if (c == t->ncols)
-            return error_set(err, ERROR_INPUT, raw->file, line, name[0] ? name : key,
-                             "unknown column%s; the first row must be the header %s",
-                             name[0] ? "" : " (empty name)", list);
+        if (c == t->ncols && column_like(name))
+            return error_set(err, ERROR_INPUT, raw->file, line, name,
+                             "unknown column; the first row must be the header %s", list);
+        if (c == t->ncols) /* not echoed: the key may name any file, /etc/shadow say */
+            return error_set(err, ERROR_INPUT, raw->file, line, key,
+                             "field %zu of the first row is not a column name; the first row "
+                             "must be the header %s",
+                             i + 1, list);
         if (seen[c])
             return error_set(err, ERROR_INPUT, raw->file, line, name,
                              "column given twice in the header");
@@ -263,8 +276,8 @@ static int tables_market(struct load *ld)
                            scenario_payment_names[p], sum[p]);
         else if (count[p] == 0 && hh[p] > 0)
             rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.header_line, "payment",
-                           "no %s rows, but households.%s_share is %g", scenario_payment_names[p],
-                           scenario_payment_names[p], hh[p]);
+                           "no %s rows, but households.%s_share is %s", scenario_payment_names[p],
+                           scenario_payment_names[p], scenario_shortest(hh[p]).s);
     }
     if (rc == 0 && count[PAY_DIRECT_DEBIT] == 0)
         rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.header_line, "payment",
@@ -287,7 +300,8 @@ static int tables_suppliers(struct load *ld)
         const struct supplier_row *r = &sc->suppliers[i];
         if (r->cost_high < r->cost_low)
             rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "cost_high",
-                           "cost_high (%g) is below cost_low (%g)", r->cost_high, r->cost_low);
+                           "cost_high (%s) is below cost_low (%s)", scenario_shortest(r->cost_high).s,
+                           scenario_shortest(r->cost_low).s);
         for (size_t j = 0; j < i && rc == 0; j++)
             if (strcmp(sc->suppliers[j].name, r->name) == 0)
                 rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "supplier",
@@ -368,9 +382,9 @@ static int tables_profile(struct load *ld)
     }
     if (rc == 0 && tr.n != days)
         rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[tr.n - 1], "day",
-                       "the profile has %zu days, but registration.window_days = %g needs "
+                       "the profile has %zu days, but registration.window_days = %s needs "
                        "exactly %zu (days 0..%zu)",
-                       tr.n, window, days, days - 1);
+                       tr.n, scenario_shortest(window).s, days, days - 1);
     if (rc == 0 && !(sum > 0))
         rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[tr.n - 1], "weight",
                        "weights sum to 0; at least one must be positive");

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "scenario_int.h"
+#include "text.h"
 
 /* ---------------------------------------------------------------------------------------
  * Parsing one value. Each returns 0, or -1 with a message (no key, no location) in why. */
@@ -46,19 +47,22 @@ static bool number_syntax(const char *s, bool whole)
     return *s == '\0';
 }
 
-static int range_check(const struct spec *sp, double v, char *why, size_t n)
+/* Checks v, read from `text`, against the spec's range; the message quotes the value as
+ * typed (%g would report 1.0000001 as 1). */
+static int range_check(const struct spec *sp, double v, const char *text, char *why, size_t n)
 {
     if (sp->type == V_PROB && (v < 0 || v > 1)) {
-        snprintf(why, n, "must be a probability between 0 and 1, got %g", v);
+        snprintf(why, n, "must be a probability between 0 and 1, got %s", text);
         return -1;
     }
     if ((sp->flags & F_MIN_OPEN) ? !(v > sp->min) : !(v >= sp->min)) {
-        snprintf(why, n, "must be %s %g, got %g",
-                 (sp->flags & F_MIN_OPEN) ? "greater than" : "at least", sp->min, v);
+        snprintf(why, n, "must be %s %s, got %s",
+                 (sp->flags & F_MIN_OPEN) ? "greater than" : "at least", scenario_shortest(sp->min).s,
+                 text);
         return -1;
     }
     if (!(v <= sp->max)) {
-        snprintf(why, n, "must be at most %g, got %g", sp->max, v);
+        snprintf(why, n, "must be at most %s, got %s", scenario_shortest(sp->max).s, text);
         return -1;
     }
     return 0;
@@ -84,7 +88,7 @@ static int parse_double(const struct spec *sp, const char *text, double *out, ch
         snprintf(why, n, "number '%s' is too large or too small", text);
         return -1;
     }
-    if (range_check(sp, v, why, n) < 0)
+    if (range_check(sp, v, text, why, n) < 0)
         return -1;
     *out = v;
     return 0;
@@ -103,10 +107,11 @@ static int parse_int(const struct spec *sp, const char *text, int *out, char *wh
     errno = 0;
     long v = strtol(text, NULL, 10);
     if (errno == ERANGE || v < INT_MIN || v > INT_MAX) {
-        snprintf(why, n, "must be at most %g, got '%s'", sp->max, text);
+        snprintf(why, n, "must be %s %s, got %s", v < 0 ? "at least" : "at most",
+                 scenario_shortest(v < 0 ? sp->min : sp->max).s, text);
         return -1;
     }
-    if (range_check(sp, (double)v, why, n) < 0)
+    if (range_check(sp, (double)v, text, why, n) < 0)
         return -1;
     *out = (int)v;
     return 0;
@@ -133,8 +138,10 @@ static int parse_uint64(const char *text, uint64_t *out, char *why, size_t n)
     return 0;
 }
 
-/* Text that an INI file can hold and give back unchanged: inih strips blanks at both
- * ends and treats ';' after a blank as a comment; control characters cannot be typed. */
+/* Text that an INI file can hold and give back unchanged, and that shows as what it is:
+ * inih strips blanks at both ends and treats ';' after a blank as a comment; the file is
+ * UTF-8 without control characters; and no character may hide or reorder the text around
+ * it (a right-to-left override in a supplier's or scenario's name, a C1 control). */
 static int text_check(const char *text, char *why, size_t n)
 {
     size_t len = strlen(text);
@@ -142,10 +149,18 @@ static int text_check(const char *text, char *why, size_t n)
         snprintf(why, n, "must not start or end with blank space");
         return -1;
     }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7f) {
-            snprintf(why, n, "must not contain control characters");
+    for (size_t i = 0, step; i < len; i += step) {
+        const unsigned char *at = (const unsigned char *)text + i;
+        unsigned char c = *at;
+        if (!(step = text_utf8_length(at, len - i))) {
+            snprintf(why, n, "is not UTF-8 text (byte 0x%02x at byte %zu)", c, i + 1);
+            return -1;
+        }
+        if (text_hidden(at, step)) {
+            unsigned cp = step == 1   ? c
+                          : step == 2 ? (c & 0x1fu) << 6 | (at[1] & 0x3fu)
+                                      : (c & 0x0fu) << 12 | (at[1] & 0x3fu) << 6 | (at[2] & 0x3fu);
+            snprintf(why, n, "must not contain control characters (U+%04X at byte %zu)", cp, i + 1);
             return -1;
         }
         if (c == ';' && (i == 0 || isspace((unsigned char)text[i - 1]))) {
@@ -193,8 +208,8 @@ static int parse_days(const struct spec *sp, const char *text, void *base, char 
                 return -1;
             }
             if (count > 0 && !(v > days[count - 1])) {
-                snprintf(why, n, "days must be in ascending order, but %s follows %g", item,
-                         days[count - 1]);
+                snprintf(why, n, "days must be in ascending order, but %s follows %s", item,
+                         scenario_shortest(days[count - 1]).s);
                 return -1;
             }
             days[count++] = v;
@@ -287,6 +302,13 @@ static void double_format(double v, char *buf, size_t size)
     }
 }
 
+struct scenario_shortest scenario_shortest(double v)
+{
+    struct scenario_shortest n;
+    double_format(v, n.s, sizeof n.s);
+    return n;
+}
+
 void scenario_value_format(const struct spec *sp, const void *base, char *buf, size_t size)
 {
     const char *src = (const char *)base + sp->offset;
@@ -367,7 +389,7 @@ int scenario_set_number(struct scenario *sc, const char *key, double v, char *wh
         snprintf(why, n, "not a numeric scenario key");
         return -1;
     }
-    if (!isfinite(v) || range_check(sp, v, why, n))
+    if (!isfinite(v) || range_check(sp, v, scenario_shortest(v).s, why, n))
         return isfinite(v) ? -1 : (snprintf(why, n, "not a finite number"), -1);
     char *at = (char *)sc + sp->offset;
     if (sp->type == V_INT) {
