@@ -11,7 +11,9 @@ BUILD   ?= build
 
 PACKAGES := libgsl-dev libcsv-dev libcmocka-dev libinih-dev gnuplot-nox
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libswitchsim.a
 BIN      := $(BUILD)/switchsim
@@ -52,7 +54,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/obj/main.o $(LIB)
+$(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic)
@@ -157,12 +159,21 @@ check-calibration: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) run scenarios/lga-2015-02.ini
+	$(BIN) run --force scenarios/lga-2015-02.ini
 	$(BIN) plot results/lga-2015-02
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The manual is written by the program itself, so it cannot drift from --help.
+$(BUILD)/switchsim.1: $(BIN)
+	$(BIN) --man > $@.tmp && mv $@.tmp $@
+
+man: $(BUILD)/switchsim.1
+
+install: all $(BUILD)/switchsim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/switchsim
+	install -m 644 $(BUILD)/switchsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/switchsim.1
+	cd scenarios && find . -type d -exec install -d '$(DESTDIR)$(PREFIX)/share/switchsim/scenarios/{}' \; \
+	  && find . -type f -exec install -m 644 '{}' '$(DESTDIR)$(PREFIX)/share/switchsim/scenarios/{}' \;
 
 clean:
 	rm -rf $(BUILD)

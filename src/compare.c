@@ -49,44 +49,48 @@ void compare_write_csv(const struct experiment *a, const struct experiment *b, F
     }
 }
 
-/* A figure for people: thousands separators for large ones, 4 significant digits else. */
-static const char *readable(char *buf, size_t size, double x, bool sign)
-{
-    size_t k = 0;
-    if (sign && x > 0 && size > 1)
-        buf[k++] = '+';
-    if (isnan(x))
-        snprintf(buf + k, size - k, "-");
-    else if (fabs(x) >= 1000)
-        output_number(buf + k, size - k, x, 0);
-    else
-        snprintf(buf + k, size - k, "%.4g", x);
-    return buf;
-}
-
 void compare_print(const struct experiment *a, const struct experiment *b, const char *name_a,
                    const char *name_b, FILE *out)
 {
-    fprintf(out, "B - A: %s minus %s, %d paired replications (common random numbers)\n", name_b,
-            name_a, a->replications < b->replications ? a->replications : b->replications);
-    fprintf(out, "  %-20s %12s %12s %12s  %s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
+    fprintf(out, "A: %s\nB: %s\n%d paired replications (common random numbers)\n", name_a,
+            name_b, a->replications < b->replications ? a->replications : b->replications);
+    output_cell(out, "  ", 27, -1);
+    output_cell(out, "A", 12, 1);
+    output_cell(out, "B", 13, 1);
+    output_cell(out, "B - A", 14, 1);
+    fputs("   95% CI of B - A\n", out);
+    bool any_share = false;
     for (int m = 0; m < M_COUNT; m++) {
-        if (!metric_info((enum metric)m)->headline)
+        const struct metric_info *info = metric_info((enum metric)m);
+        if (!info->headline)
             continue;
         struct compare_row r;
         compare_metric(a, b, (enum metric)m, &r);
         bool distinct = r.diff.ci_low > 0 || r.diff.ci_high < 0;
-        char x[4][64], ci[160];
-        snprintf(ci, sizeof ci, "[%s, %s]", readable(x[3], sizeof x[3], r.diff.ci_low, false),
-                 readable(x[2], sizeof x[2], r.diff.ci_high, false));
-        fprintf(out, "  %-20s %12s %12s %12s  %-26s%s\n", metric_name((enum metric)m),
-                readable(x[0], sizeof x[0], r.a.mean, false),
-                readable(x[1], sizeof x[1], r.b.mean, false),
-                readable(x[2], sizeof x[2], r.diff.mean, true), ci,
-                isnan(r.diff.ci_low) ? ""
-                : distinct           ? "  distinguishable from 0"
-                                     : "  not distinguishable from 0");
+        char x[5][64], ci[160] = "";
+        enum metric_unit u = info->unit;
+        any_share |= u == UNIT_SHARE;
+        if (r.diff.ci_low == 0 && r.diff.ci_high == 0) {
+            snprintf(ci, sizeof ci, "the same in every pair");
+        } else if (!isnan(r.diff.ci_low)) {
+            metric_figure(x[3], sizeof x[3], r.diff.ci_low, u, true);
+            if (u == UNIT_SHARE) /* "+1.2 to +1.4 points" */
+                x[3][strcspn(x[3], " ")] = '\0';
+            snprintf(ci, sizeof ci, "%s to %s%s", x[3],
+                     metric_figure(x[4], sizeof x[4], r.diff.ci_high, u, true),
+                     distinct ? "" : "  (no clear difference)");
+        }
+        fputs("  ", out);
+        output_cell(out, metric_brief((enum metric)m), 25, -1);
+        output_cell(out, metric_figure(x[0], sizeof x[0], r.a.mean, u, false), 12, 1);
+        output_cell(out, metric_figure(x[1], sizeof x[1], r.b.mean, u, false), 13, 1);
+        output_cell(out, metric_figure(x[2], sizeof x[2], r.diff.mean, u, true), 14, 1);
+        fprintf(out, "   %s\n", ci);
     }
+    fprintf(out,
+            "Means over the replications; B - A is their paired difference, and its 95%% CI says\n"
+            "how precisely the replications pin it down.%s\n",
+            any_share ? "\nDifferences of percentages are in percentage points." : "");
 }
 
 static void write_compare_file(FILE *f, size_t k, const void *ctx)
@@ -138,19 +142,19 @@ int compare_run(const char *path_a, const char *path_b, const struct settings *s
         rc = error_set(err, ERROR_INPUT, path_b, 0, "scenario.rounds",
                        "B has %d rounds and A %d: compare needs the same rounds to pair them",
                        out->b->scenario.rounds, out->a->scenario.rounds);
+    char both[2 * SCENARIO_NAME_MAX + 8];
+    if (rc == 0) {
+        snprintf(both, sizeof both, "%s-vs-%s", out->a->scenario.name, out->b->scenario.name);
+        if (settings_folder(s, both, out->dir, sizeof out->dir, err))
+            rc = -1;
+    }
     struct experiment *ex[2] = {&out->ex_a, &out->ex_b};
     const struct scenario *sc[2] = {out->a, out->b};
     struct output_set set = {.fd = -1};
-    if (rc == 0) {
-        char both[2 * SCENARIO_NAME_MAX + 8];
-        snprintf(both, sizeof both, "%s-vs-%s", sc[0]->scenario.name, sc[1]->scenario.name);
-        if (s->out_dir
-                ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
-                : output_folder("results", both, out->dir, sizeof out->dir))
-            rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
-        else
-            rc = output_set_hold(out->dir, &set, err);
-    }
+    if (rc == 0 && (output_set_hold(out->dir, &set, err) ||
+                    settings_check_folder(s, out->dir, "scenario.ini", out->a, err) ||
+                    settings_check_folder(s, out->dir, "scenario_b.ini", out->b, err)))
+        rc = -1;
     for (int k = 0; k < 2 && rc == 0; k++) {
         struct experiment_options eo = experiment_options_of(s, sc[k]->scenario.name);
         if (experiment_run(&setup[k], sc[0]->scenario.seed, sc[0]->scenario.replications, &eo,

@@ -1,8 +1,10 @@
 /* metric.c - the one list of metrics: names, words for people, units, and how each derives. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "switchsim/metric.h"
+#include "switchsim/output.h"
 
 #define COUNT(name, label, axis)                                                                   \
     {                                                                                              \
@@ -67,6 +69,21 @@ static const struct metric_info metrics[M_COUNT] = {
                           UNIT_NUMBER, ROLLUP_SUM, 0, 0, false},
 };
 
+/* Table rows use shorter words where the label is long. */
+static const char *const briefs[M_COUNT] = {
+    [M_REGISTERED] = "registered",
+    [M_SWITCHED] = "switched",
+    [M_CONVERSION_PAPER] = "conversion on paper",
+    [M_CONVERSION_ONLINE] = "conversion online",
+    [M_SAVING_TOTAL] = "saving, total/year",
+    [M_SAVING_MEAN] = "saving per switcher",
+    [M_NO_SAVING] = "offers saving nothing",
+    [M_PAPER_LATE] = "paper forms late",
+    [M_AUCTION_FAILED] = "lots failing the reserve",
+    [M_WINNING_ANNUAL_COST] = "winning tariff",
+    [M_MARKET_BEST_COST] = "best market tariff",
+};
+
 static const char *const daily_names[DAILY_COUNT] = {
     "registered_online", "registered_paper", "accepted_online",
     "accepted_paper",    "switched_online",  "switched_paper",
@@ -75,6 +92,35 @@ static const char *const daily_names[DAILY_COUNT] = {
 const struct metric_info *metric_info(enum metric m)
 {
     return &metrics[m];
+}
+
+const char *metric_brief(enum metric m)
+{
+    return briefs[m] ? briefs[m] : metrics[m].label;
+}
+
+char *metric_figure(char *buf, size_t size, double x, enum metric_unit u, bool change)
+{
+    char num[64];
+    if (isnan(x)) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    /* small numbers, and small changes of money, to the hundredth */
+    bool share = u == UNIT_SHARE,
+         small = (u == UNIT_NUMBER && fabs(x) < 100) || (u == UNIT_POUND && change && fabs(x) < 10);
+    int dec = share ? 1 : small ? 2 : 0;
+    double a = fabs(share ? 100 * x : x), unit = pow(10, -dec);
+    bool zero = round(a / unit) == 0; /* shown as zero: no sign */
+    const char *sign = zero ? "" : x < 0 ? "-" : change ? "+" : "";
+    if (share)
+        snprintf(buf, size, "%s%.1f%s", sign, a, change ? " points" : "%");
+    else if (small)
+        snprintf(buf, size, "%s%s%.2f", sign, u == UNIT_POUND ? "£" : "", a);
+    else
+        snprintf(buf, size, "%s%s%s", sign, u == UNIT_POUND ? "£" : "",
+                 output_number(num, sizeof num, a, 0));
+    return buf;
 }
 
 const char *metric_name(enum metric m)

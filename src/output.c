@@ -112,9 +112,23 @@ void output_csv_text(FILE *f, const char *s)
         fputs(s, f);
 }
 
+/* Prints text padded with spaces to `width` characters (UTF-8 counted as characters), on
+ * the left (align < 0) or the right. */
+void output_cell(FILE *out, const char *text, int width, int align)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    if (align > 0)
+        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
+    fputs(text, out);
+    if (align < 0)
+        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
+}
+
 int output_folder(const char *parent, const char *name, char *buf, size_t size)
 {
-    char safe[1024];
+    char safe[OUTPUT_NAME_MAX + 1];
     size_t k = 0;
     bool changed = false;
     uint32_t hash = 2166136261u; /* FNV-1a */
@@ -133,9 +147,11 @@ int output_folder(const char *parent, const char *name, char *buf, size_t size)
             hash = (hash ^ p[i]) * 16777619u;
         changed |= !ok;
         size_t put = ok ? step : 1;
-        if (k + put < sizeof safe) {
+        if (k + put <= OUTPUT_NAME_MAX) {
             memcpy(safe + k, ok ? (const char *)p : "_", put);
             k += put;
+        } else {
+            changed = true; /* cut short: the hash tells long names apart */
         }
     }
     safe[k] = '\0';

@@ -218,51 +218,21 @@ int results_write_with(const struct experiment *ex, const struct scenario *sc,
     return output_set_write(set, n, names, write_run_file, &r, err);
 }
 
-/* A figure for people in its unit: "21,868", "£1,562,212", "25.4%", "0.02". */
-static char *figure(char *buf, size_t size, double x, enum metric_unit u)
-{
-    char num[64];
-    if (isnan(x))
-        snprintf(buf, size, "-");
-    else if (u == UNIT_SHARE)
-        snprintf(buf, size, "%.1f%%", 100 * x);
-    else if (u == UNIT_NUMBER && fabs(x) < 100)
-        snprintf(buf, size, "%.2f", x);
-    else
-        snprintf(buf, size, "%s%s", u == UNIT_POUND ? "£" : "",
-                 output_number(num, sizeof num, x, 0));
-    return buf;
-}
-
-/* Prints text padded with spaces to `width` characters (UTF-8 counted as characters), on
- * the left (align < 0) or the right. */
-static void cell(FILE *out, const char *text, int width, int align)
-{
-    int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        chars += (*p & 0xC0) != 0x80;
-    if (align > 0)
-        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
-    fputs(text, out);
-    if (align < 0)
-        fprintf(out, "%*s", width > chars ? width - chars : 0, "");
-}
-
 /* One line: the label, the 90% forecast range, the mean, and the 95% CI of the mean. */
 static void print_row(FILE *out, const char *label, const struct summary *s, enum metric_unit u)
 {
     char lo[48], hi[48], mean[48], cl[48], ch[48], range[100] = "", ci[100] = "";
-    figure(mean, sizeof mean, s->mean, u);
+    metric_figure(mean, sizeof mean, s->mean, u, false);
     if (!isnan(s->pi_lo) && s->n > 1)
-        snprintf(range, sizeof range, "%s to %s", figure(lo, sizeof lo, s->pi_lo, u),
-                 figure(hi, sizeof hi, s->pi_hi, u));
+        snprintf(range, sizeof range, "%s to %s", metric_figure(lo, sizeof lo, s->pi_lo, u, false),
+                 metric_figure(hi, sizeof hi, s->pi_hi, u, false));
     if (!isnan(s->ci_low))
-        snprintf(ci, sizeof ci, "%s to %s", figure(cl, sizeof cl, s->ci_low, u),
-                 figure(ch, sizeof ch, s->ci_high, u));
+        snprintf(ci, sizeof ci, "%s to %s", metric_figure(cl, sizeof cl, s->ci_low, u, false),
+                 metric_figure(ch, sizeof ch, s->ci_high, u, false));
     fputs("  ", out);
-    cell(out, label, 25, -1);
-    cell(out, range, 28, -1);
-    cell(out, mean, 12, 1);
+    output_cell(out, label, 25, -1);
+    output_cell(out, range, 28, -1);
+    output_cell(out, mean, 12, 1);
     fprintf(out, "   %s\n", ci);
 }
 
@@ -270,19 +240,12 @@ void results_print(const struct experiment *ex, const struct scenario *sc, FILE 
 {
     static const struct {
         enum metric m;
-        const char *label;
         bool only_if_positive;
     } rows[] = {
-        {M_REGISTERED, "registered", false},
-        {M_SWITCHED, "switched", false},
-        {M_CONVERSION, "conversion", false},
-        {M_CONVERSION_PAPER, "conversion on paper", false},
-        {M_SAVING_TOTAL, "saving, total/year", false},
-        {M_SAVING_MEAN, "saving per switcher", false},
-        {M_SAVING_OFFERED_MEAN, "saving on offer", false},
-        {M_NO_SAVING, "offers saving nothing", true},
-        {M_PAPER_LATE, "paper forms late", true},
-        {M_AUCTION_FAILED, "lots failing the reserve", true},
+        {M_REGISTERED, false},         {M_SWITCHED, false},      {M_CONVERSION, false},
+        {M_CONVERSION_PAPER, false},   {M_SAVING_TOTAL, false},  {M_SAVING_MEAN, false},
+        {M_SAVING_OFFERED_MEAN, false}, {M_NO_SAVING, true},     {M_PAPER_LATE, true},
+        {M_AUCTION_FAILED, true},
     };
     fprintf(out, "%s: %d replication%s, seed %llu, %d round%s\n", sc->scenario.name,
             ex->replications, ex->replications == 1 ? "" : "s",
@@ -295,9 +258,9 @@ void results_print(const struct experiment *ex, const struct scenario *sc, FILE 
             snprintf(head, sizeof head, "all rounds");
         else
             snprintf(head, sizeof head, "round %d", r + 1);
-        cell(out, head, 27, -1);
-        cell(out, "90% forecast range", 28, -1);
-        cell(out, "mean", 12, 1);
+        output_cell(out, head, 27, -1);
+        output_cell(out, "90% forecast range", 28, -1);
+        output_cell(out, "mean", 12, 1);
         fputs("   95% CI of the mean\n", out);
         for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
             struct summary s;
@@ -305,7 +268,7 @@ void results_print(const struct experiment *ex, const struct scenario *sc, FILE 
             enum metric_unit u = metric_info(rows[k].m)->unit;
             if (rows[k].only_if_positive && !(s.mean >= (u == UNIT_COUNT ? 0.5 : 0.005)))
                 continue; /* what rounds to nothing is not shown */
-            print_row(out, rows[k].label, &s, u);
+            print_row(out, metric_brief(rows[k].m), &s, u);
         }
     }
     fprintf(out,

@@ -81,15 +81,17 @@ int run_scenario(const char *path, const struct settings *s, struct run_result *
     if (!(out->sc = settings_load(path, s, NULL, 0, err)))
         return -1;
     const struct scenario *sc = out->sc;
-    if (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
-                   : output_folder("results", sc->scenario.name, out->dir, sizeof out->dir))
-        return error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    if (settings_folder(s, sc->scenario.name, out->dir, sizeof out->dir, err))
+        return -1;
     struct trace_file trace = {0};
     if (s->trace && trace_open(s->trace, &trace, err))
         return -1;
     struct output_set set;
     struct model_setup setup;
-    if (output_set_hold(out->dir, &set, err) || model_setup_init(&setup, sc, err)) {
+    /* held first, then checked: no other switchsim can change it in between */
+    if (output_set_hold(out->dir, &set, err) ||
+        settings_check_folder(s, out->dir, "scenario.ini", sc, err) ||
+        model_setup_init(&setup, sc, err)) {
         trace_close(&trace, s->trace, false, NULL);
         output_set_release(&set);
         return -1;

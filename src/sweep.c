@@ -501,20 +501,24 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
     if (!base)
         return -1;
     char *fingerprint = NULL;
-    char points_dir[1200], grid_path[1300], name[SCENARIO_NAME_MAX + 8];
+    char points_dir[1200], grid_path[1300], name[2048];
     int rc = sweep_check(path, sw, s, err);
     snprintf(out->name, sizeof out->name, "%s", base->scenario.name);
     out->replications = base->scenario.replications;
-    snprintf(name, sizeof name, "%s-sweep", base->scenario.name);
-    if (rc == 0 &&
-        (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
-                    : output_folder("results", name, out->dir, sizeof out->dir)))
-        rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    /* a folder per grid: the varied keys and their values are part of its name */
+    size_t used = (size_t)snprintf(name, sizeof name, "%s-sweep", base->scenario.name);
+    for (size_t a = 0; a < sw->n_axes && used < sizeof name; a++)
+        used += (size_t)snprintf(name + used, sizeof name - used, "%s%s", a ? "," : "--",
+                                 sw->axes[a].spec);
+    if (rc == 0)
+        rc = settings_folder(s, name, out->dir, sizeof out->dir, err);
     snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
     snprintf(grid_path, sizeof grid_path, "%s/grid.txt", points_dir);
     struct output_set set = {.fd = -1};
     if (rc == 0) /* held from here: the points are worked out inside it */
         rc = output_set_hold(out->dir, &set, err);
+    if (rc == 0 && !s->resume)
+        rc = settings_check_folder(s, out->dir, "scenario.ini", base, err);
     if (rc == 0 && !(fingerprint = sweep_fingerprint(path, sw, s, base)))
         rc = error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     if (rc == 0) {

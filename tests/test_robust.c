@@ -507,7 +507,7 @@ static void test_plot_quoted_name(void **state)
     assert_int_equal(sim("run", BASE, "-q", "-r", "2", "-o", res, "--set",
                          "scenario.name='quoted' name, it''s", NULL),
                      0);
-    int rc = sim_to(out, "plot", res, "--format", "svg", "-o", plots, NULL);
+    int rc = sim_to(out, "plot", res, "-v", "--format", "svg", "-o", plots, NULL);
     if (rc != 0)
         expect_failure(rc, 0, "");
     char *made = testutil_read(out);

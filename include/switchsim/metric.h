@@ -77,6 +77,14 @@ int metric_find(const char *name, size_t len);
  * whose denominator is not positive is NaN. */
 void metric_derive(double *x);
 
+/* The short label of metric m for a table row ("saving per switcher"). */
+const char *metric_brief(enum metric m);
+
+/* A figure of metric unit u for people, the same wherever it is shown: "21,868",
+ * "£1,562,212", "25.4%", "2.07"; "-" for NaN. With `change`, a signed difference: "+668",
+ * "-£1", and shares in percentage points ("+4.4 points"). Returns buf. */
+char *metric_figure(char *buf, size_t size, double x, enum metric_unit u, bool change);
+
 /* Metric m over `rounds` rounds whose values are x[r * M_COUNT + m], by its rollup. */
 double metric_over_rounds(const double *x, int rounds, enum metric m);
 

@@ -16,12 +16,19 @@ char *output_number(char *buf, size_t size, double x, int dec);
  * (ENOTDIR when something that is not a folder is in the way). */
 int output_make_dir(const char *dir);
 
+/* Prints text padded with spaces to `width` characters (UTF-8 counted as characters), on
+ * the left (align < 0) or the right (align > 0). */
+void output_cell(FILE *out, const char *text, int width, int align);
+
 /* Writes into buf the default folder for the results or charts of `name` under `parent`
  * ("results" or "plots"): PARENT/NAME with every byte but ASCII letters, digits, '_', '-',
  * '.' (not first) and UTF-8 characters made '_' (and those of invalid UTF-8, C1 controls and
  * bidirectional controls), and then, when any was, the FNV-1a hash of the name
  * added ("PARENT/NAME-1a2b3c4d"), so names that differ only there do not share a folder;
- * PARENT/scenario for an empty name. Returns 0, or -1 when it does not fit in size bytes. */
+ * likewise when the name is cut to its first OUTPUT_NAME_MAX bytes (folder names have a
+ * limit). PARENT/scenario for an empty name. Returns 0, or -1 when it does not fit in size
+ * bytes. */
+#define OUTPUT_NAME_MAX 160
 int output_folder(const char *parent, const char *name, char *buf, size_t size);
 
 /* Writes x as a CSV field: whole numbers without decimals, others with 10 significant

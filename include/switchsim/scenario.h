@@ -73,6 +73,7 @@ struct scenario {
 
     struct {
         char name[SCENARIO_NAME_MAX];
+        char overrides[512]; /* the --set overrides of a run, recorded for titles */
         int rounds;
         int replications;
         uint64_t seed;

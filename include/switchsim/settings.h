@@ -35,6 +35,7 @@ struct settings {
     double precision;
     const char *trace; /* run: file for replication 0's event log; NULL = none */
     bool resume;       /* sweep: finish an interrupted sweep, keeping its points */
+    bool force;        /* write over the results of another configuration */
     /* Called after each replication (or sweep point) finishes, from whichever thread ran
      * it, one call at a time; NULL = none. */
     void (*progress)(void *ctx, const struct progress *p);
@@ -50,5 +51,19 @@ struct settings {
  * or NULL with *err filled as scenario_load does. */
 struct scenario *settings_load(const char *path, const struct settings *s, const char *const *extra,
                                size_t n_extra, struct error *err);
+
+/* Writes into buf the folder a command writes its results into: s->out_dir when given, else
+ * results/NAME, with the --set overrides added to the name ("NAME--key=value,...", made safe
+ * by output_folder, which adds a hash of what it changed), so each configuration has a
+ * folder of its own. Returns 0, or -1 with *err filled when it does not fit. */
+int settings_folder(const struct settings *s, const char *name, char *buf, size_t size,
+                    struct error *err);
+
+/* Refuses (ERROR_INPUT naming the folder and the first key that differs) to write the results
+ * of scenario sc into dir when dir/FILE already holds the results of another configuration (a
+ * scenario.ini whose keys but seed, replications and overrides differ), unless s->force or
+ * the folder was named (-o: the caller chose it, and it is replaced whole). Returns 0 when dir is free, holds no such file, or the same configuration. */
+int settings_check_folder(const struct settings *s, const char *dir, const char *file,
+                          const struct scenario *sc, struct error *err);
 
 #endif

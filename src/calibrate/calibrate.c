@@ -102,10 +102,8 @@ static int write_results(struct problem *p, const char *path, struct calibrate_r
     snprintf(out->name, sizeof out->name, "%s", sc->scenario.name);
     char name[SCENARIO_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s-calibration", sc->scenario.name);
-    if (rc == 0 && (p->s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", p->s->out_dir) >=
-                                        (int)sizeof out->dir
-                                  : output_folder("results", name, out->dir, sizeof out->dir)))
-        rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    if (rc == 0)
+        rc = settings_folder(p->s, name, out->dir, sizeof out->dir, err);
     const char *names[] = {"parameters.csv", "covariance.csv", "fit.csv", "calibrated.ini"};
     struct files files = {out, &fitted};
     struct output_set set = {.fd = -1};

@@ -172,10 +172,8 @@ int forecast_run(const char *path, const char *signups, const char *auction,
     }
     char name[SCENARIO_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s-forecast", sc->scenario.name);
-    if (rc == 0 &&
-        (s->out_dir ? snprintf(out->dir, sizeof out->dir, "%s", s->out_dir) >= (int)sizeof out->dir
-                    : output_folder("results", name, out->dir, sizeof out->dir)))
-        rc = error_set(err, ERROR_INPUT, "-o", 0, "", "the folder name is too long");
+    if (rc == 0)
+        rc = settings_folder(s, name, out->dir, sizeof out->dir, err);
     struct output_set set = {.fd = -1};
     if (rc == 0)
         rc = output_set_hold(out->dir, &set, err);

@@ -42,6 +42,9 @@ const char *const scenario_payment_names[PAY_COUNT + 1] = {"direct_debit", "stan
 const struct key scenario_keys[] = {
     {AT(scenario, name), TEXT, .def = REQUIRED,
      .doc = "name used for output folders and chart titles"},
+    {AT(scenario, overrides), .spec.type = V_STRING, .type_text = "text", .def = "",
+     .doc = "the --set overrides that made these results (switchsim records them; they change "
+            "nothing)"},
     {AT(scenario, rounds), INT(1, 1000), .def = "1", .doc = "number of auction rounds"},
     {AT(scenario, replications), INT(1, 1000000), .def = "20",
      .doc = "replications when -r is not given"},

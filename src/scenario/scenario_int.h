@@ -30,6 +30,7 @@ enum value_type {
 enum {
     F_MIN_OPEN = 1, /* value must be strictly greater than min */
     F_NONEMPTY = 2, /* strings and paths: empty is an error */
+    F_BLANK_NAN = 4, /* table cells of doubles: empty reads as NaN, for the table to judge */
 };
 
 struct spec {

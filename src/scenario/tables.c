@@ -55,7 +55,9 @@ static const struct column supplier_columns[] = {
       .flags = F_MIN_OPEN}},
     {"strategy",
      {COL(struct supplier_row, strategy), .type = V_ENUM, .names = scenario_strategy_names}},
-    {"markup", {COL(struct supplier_row, markup), .type = V_DOUBLE, .min = 0, .max = 100}},
+    {"markup",
+     {COL(struct supplier_row, markup), .type = V_DOUBLE, .min = 0, .max = 100,
+      .flags = F_BLANK_NAN}},
     {"capacity", {COL(struct supplier_row, capacity), .type = V_DOUBLE, .min = 0, .max = 1e9}},
 };
 
@@ -225,7 +227,13 @@ static int table_load(struct load *ld, int k, const struct table_spec *t, struct
         for (size_t i = 0; i < raw.ncol && rc == 0; i++) {
             const struct column *col = &t->cols[map[i]];
             char why[400];
-            if (scenario_value_parse(&col->spec, table_cell(&raw, r, i), rows + r * t->row_size,
+            const char *cell = table_cell(&raw, r, i);
+            if ((col->spec.flags & F_BLANK_NAN) && cell[0] == '\0') {
+                double blank = NAN;
+                memcpy(rows + r * t->row_size + col->spec.offset, &blank, sizeof blank);
+                continue;
+            }
+            if (scenario_value_parse(&col->spec, cell, rows + r * t->row_size,
                                      why, sizeof why) < 0)
                 rc = error_set(ld->err, ERROR_INPUT, display, lines[r], col->name, "%s", why);
         }
@@ -297,8 +305,14 @@ static int tables_suppliers(struct load *ld)
     sc->n_suppliers = tr.n;
     int rc = 0;
     for (size_t i = 0; i < tr.n && rc == 0; i++) {
-        const struct supplier_row *r = &sc->suppliers[i];
-        if (r->cost_high < r->cost_low)
+        struct supplier_row *r = &sc->suppliers[i];
+        if (isnan(r->markup) && r->strategy == STRATEGY_MARKUP)
+            rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "markup",
+                           "a markup supplier needs its markup (leave it empty only for "
+                           "equilibrium)");
+        else if (isnan(r->markup))
+            r->markup = 0; /* not used: an equilibrium supplier's bid follows from its cost */
+        else if (r->cost_high < r->cost_low)
             rc = error_set(ld->err, ERROR_INPUT, tr.file, tr.lines[i], "cost_high",
                            "cost_high (%s) is below cost_low (%s)", scenario_shortest(r->cost_high).s,
                            scenario_shortest(r->cost_low).s);
