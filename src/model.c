@@ -163,8 +163,8 @@ static int finish(struct model *m, uint32_t i, enum state final, double t)
     if (final == ST_SWITCHED || final == ST_LATE)
         return 0;
     const struct scenario *sc = m->sc;
-    double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
-    double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double u = stream_uniform(m->rng[P_ROUNDS]);
+    double when = stream_uniform(m->rng[P_ROUNDS]);
     int next = (int)floor(t / sc->scenario.interval_days) + 1;
     if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds)
         return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
@@ -193,7 +193,7 @@ static int start_entry(struct model *m, uint32_t i, double t)
 {
     m->busy++;
     double rate = m->sc->paper.forms_per_clerk_day;
-    return schedule(m, t + gsl_ran_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
+    return schedule(m, t + stream_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
 }
 
 /* A household begins a registration: online it counts at once, paper goes in the post. */
@@ -207,7 +207,7 @@ static int begin_registration(struct model *m, uint32_t i, double t)
     m->paper_pending++;
     const struct scenario *sc = m->sc;
     double delay =
-        gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+        stream_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
     trace(m, t, "form_sent", i, 1, "");
     return schedule(m, t + delay, EV_FORM_ARRIVES, i);
 }
@@ -242,7 +242,7 @@ static double arrival_time(struct model *m, double s)
 
 static int next_arrival(struct model *m, int round)
 {
-    m->arr_s += gsl_ran_exponential(m->rng[P_ARRIVALS], 1.0);
+    m->arr_s += stream_exponential(m->rng[P_ARRIVALS], 1.0);
     if (m->arr_s >= m->arr_expected)
         return 0;
     double t = round * m->sc->scenario.interval_days + arrival_time(m, m->arr_s);
@@ -270,7 +270,7 @@ static int on_arrival(struct model *m, int round, double t)
     uint32_t i = (uint32_t)m->n_hh++;
     struct household *h = &m->hh[i];
     household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
-    if (gsl_rng_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
+    if (stream_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
         h->flags |= HH_PAPER;
     h->state = ST_NEW;
     h->round = 0;
@@ -282,7 +282,7 @@ static int on_arrival(struct model *m, int round, double t)
 static int on_register_again(struct model *m, uint32_t i, double t)
 {
     struct household *h = &m->hh[i];
-    double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double u = stream_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
     if (h->state == ST_SWITCHED)
         h->market_row = household_market_row(m->setup->households, h->payment, u);
@@ -353,7 +353,7 @@ static int run_auctions(struct model *m, int round, double t)
     int bidders = 0;
     for (size_t s = 0; s < n; s++) {
         bids[s].supplier = (int)s;
-        bids[s].participates = gsl_rng_uniform(m->rng[P_BIDS]) < sc->suppliers[s].participation;
+        bids[s].participates = stream_uniform(m->rng[P_BIDS]) < sc->suppliers[s].participation;
         bidders += bids[s].participates;
     }
     *metric(m, round, M_BIDDERS) = bidders;
@@ -368,7 +368,7 @@ static int run_auctions(struct model *m, int round, double t)
             const struct supplier_row *sup = &sc->suppliers[s];
             double scale = rr->cost_index * ratio;
             double low = sup->cost_low * scale, high = sup->cost_high * scale;
-            double u = gsl_rng_uniform(m->rng[P_BIDS]);
+            double u = stream_uniform(m->rng[P_BIDS]);
             bids[s].cost = low + u * (high - low);
             bids[s].amount =
                 auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n, reserve);
@@ -445,7 +445,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     h->saving = (float)(current - offered);
     (*metric(m, round, M_OFFERS))++;
 
-    double u = gsl_rng_uniform(m->rng[P_OFFERS]);
+    double u = stream_uniform(m->rng[P_OFFERS]);
     double delay = is_paper(h) ? sc->paper.postal_delay_min +
                                      u * (sc->paper.postal_delay_max - sc->paper.postal_delay_min)
                                : u * sc->offers.email_delay_max_days;
@@ -455,14 +455,14 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     double fail =
         h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
     h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
         h->flags |= HH_CANCELS;
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < fail)
+    if (stream_uniform(m->rng[P_SWITCHING]) < fail)
         h->flags |= HH_FAILS;
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
         h->flags |= HH_RETURNS;
     double p = offer_accept_probability(sc, h->saving, is_paper(h), h->flags & HH_VULNERABLE);
-    double e = gsl_ran_exponential(m->rng[P_DECISIONS], 1.0);
+    double e = stream_exponential(m->rng[P_DECISIONS], 1.0);
     double wait = offer_accept_delay(sc, p, e, is_paper(h) ? 0.0 : delay);
     if (m->trace) {
         char detail[96];
@@ -551,7 +551,7 @@ static int on_transferred(struct model *m, uint32_t i, double t)
     int next = (int)floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
     if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
         return 0;
-    double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double when = stream_uniform(m->rng[P_ROUNDS]);
     return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
                     EV_REGISTER, i);
     return 0;
