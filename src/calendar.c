@@ -19,6 +19,13 @@
  * one slot. A handle from another calendar is recognised only when it names no pending
  * event here (handles carry no calendar identity).
  *
+ * The front. An event scheduled before every entry in the heap (the next arrival of a
+ * Poisson process, the next customer's service, the next item of an event line) is kept
+ * apart, in front of the heap, rather than sifted up to its root: when it is popped next,
+ * as it usually is, neither schedule nor pop touches the heap. The front is always before
+ * every entry in the heap; an event scheduled before the front pushes the front into the
+ * heap. Entries below means the heap and the front together.
+ *
  * Cancelling only marks the slot; the entry is dropped when it reaches the top. When
  * cancelled entries outnumber pending ones (and number PURGE_MIN or more) the heap is
  * purged, so the heap stays within twice the pending events plus PURGE_MIN even when most
@@ -51,8 +58,10 @@ struct calendar_slot {
 struct calendar {
     struct calendar_entry *heap;
     struct calendar_slot *slots;
-    size_t len;          /* entries in the heap: pending plus cancelled */
-    size_t cap;          /* room in heap and in slots */
+    struct calendar_entry front; /* the earliest entry, when has_front */
+    bool has_front;
+    size_t len;          /* entries in the heap: pending plus cancelled (the front apart) */
+    size_t cap;          /* room in heap and in slots, for len + has_front entries */
     size_t cancelled;    /* cancelled entries still in the heap */
     uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
     uint32_t free_head;  /* first free slot below slots_used, or NO_SLOT */
@@ -110,12 +119,23 @@ static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t
     h[i] = e;
 }
 
-/* Removes the top entry of the heap (which must not be empty). */
+/* Removes the earliest entry: the front if there is one, else the top of the heap (which
+ * must not be empty then). */
 static inline void calendar_remove_top(struct calendar *cal)
 {
+    if (cal->has_front) {
+        cal->has_front = false;
+        return;
+    }
     size_t n = --cal->len;
     if (n > 0)
         calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
+}
+
+/* The earliest entry (the front, or the top of the heap), or NULL when there is none. */
+static inline const struct calendar_entry *calendar_top(const struct calendar *cal)
+{
+    return cal->has_front ? &cal->front : cal->len > 0 ? &cal->heap[0] : NULL;
 }
 
 static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
@@ -127,6 +147,13 @@ static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
 /* Drops every cancelled entry and rebuilds the heap: O(len). */
 static void calendar_purge(struct calendar *cal)
 {
+    if (cal->has_front) {
+        uint32_t s = calendar_entry_slot(&cal->front);
+        if (!(cal->slots[s].gen & 1u)) {
+            calendar_free_slot(cal, s);
+            cal->has_front = false;
+        }
+    }
     size_t n = 0;
     for (size_t i = 0; i < cal->len; i++) {
         uint32_t s = calendar_entry_slot(&cal->heap[i]);
@@ -166,8 +193,9 @@ static int calendar_grow(struct calendar *cal)
 /* Takes the earliest pending event if its time is <= until: the heart of pop and run. */
 static inline bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
 {
-    while (cal->len > 0) {
-        struct calendar_entry top = cal->heap[0];
+    const struct calendar_entry *e;
+    while ((e = calendar_top(cal))) {
+        struct calendar_entry top = *e;
         uint32_t s = calendar_entry_slot(&top);
         struct calendar_slot *slot = &cal->slots[s];
         bool pending = slot->gen & 1u;
@@ -205,6 +233,7 @@ struct calendar *calendar_create(size_t capacity_hint)
         return NULL;
     }
     cal->cap = cap;
+    cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
     cal->slots_used = 0;
@@ -230,9 +259,14 @@ void calendar_reset(struct calendar *cal)
         struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->heap[i])];
         slot->gen += slot->gen & 1u;
     }
+    if (cal->has_front) {
+        struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->front)];
+        slot->gen += slot->gen & 1u;
+    }
     cal->free_head = NO_SLOT;
     for (uint32_t s = cal->slots_used; s-- > 0;)
         calendar_free_slot(cal, s);
+    cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
     cal->seq = 0;
@@ -243,7 +277,7 @@ int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t
                       calendar_handle *handle)
 {
     assert(!isnan(time) && time >= cal->now);
-    if (cal->len == cal->cap && calendar_grow(cal) != 0)
+    if (cal->len + cal->has_front == cal->cap && calendar_grow(cal) != 0)
         return -1;
     assert(cal->seq < SEQ_LIMIT);
     uint32_t s;
@@ -262,7 +296,19 @@ int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t
     slot->kind = kind;
     slot->subject = subject;
     struct calendar_entry e = {time, cal->seq++ << SLOT_BITS | s};
-    calendar_sift_up(cal->heap, cal->len++, e);
+    if (cal->has_front) {
+        if (calendar_entry_less(&e, &cal->front)) { /* the new front; the old one goes in */
+            struct calendar_entry old = cal->front;
+            cal->front = e;
+            e = old;
+        }
+        calendar_sift_up(cal->heap, cal->len++, e);
+    } else if (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0])) {
+        cal->front = e;
+        cal->has_front = true;
+    } else {
+        calendar_sift_up(cal->heap, cal->len++, e);
+    }
     if (handle)
         *handle = (uint64_t)slot->gen << 32 | s;
     return 0;
@@ -276,7 +322,7 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle)
         return false;
     cal->slots[s].gen++;
     cal->cancelled++;
-    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len)
+    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len + cal->has_front)
         calendar_purge(cal);
     return true;
 }
@@ -288,10 +334,11 @@ bool calendar_pop(struct calendar *cal, struct calendar_event *out)
 
 double calendar_next_time(struct calendar *cal)
 {
-    while (cal->len > 0) {
-        uint32_t s = calendar_entry_slot(&cal->heap[0]);
+    const struct calendar_entry *e;
+    while ((e = calendar_top(cal))) {
+        uint32_t s = calendar_entry_slot(e);
         if (cal->slots[s].gen & 1u)
-            return cal->heap[0].time;
+            return e->time;
         cal->cancelled--;
         calendar_free_slot(cal, s);
         calendar_remove_top(cal);
@@ -306,7 +353,7 @@ double calendar_now(const struct calendar *cal)
 
 size_t calendar_size(const struct calendar *cal)
 {
-    return cal->len - cal->cancelled;
+    return cal->len + cal->has_front - cal->cancelled;
 }
 
 int calendar_run(struct calendar *cal, double until, calendar_handler handler, void *ctx)
