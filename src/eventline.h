@@ -38,7 +38,8 @@ void eventline_cleanup(struct eventline *l);
 int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject, bool arm);
 
 /* Puts the waiting items in time order (ties by subject) after unordered pushes, and
- * announces the new head to cal. Returns 0, or -1 when the calendar is out of memory. */
+ * announces the new head to cal. Returns 0, or -1 when out of memory (the items are then
+ * unsorted, and nothing is announced). */
 int eventline_sort(struct eventline *l, struct calendar *cal);
 
 /* Takes the head, whose calendar event has just come out, into *out, and announces the next

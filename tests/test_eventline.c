@@ -1,6 +1,7 @@
 /* test_eventline.c - event lines beside the calendar: order, arming, sorting, compaction. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,6 +82,73 @@ static void test_sorted_batch(void **state)
     calendar_destroy(cal);
 }
 
+static int item_order(const void *pa, const void *pb)
+{
+    const struct eventline_item *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return (a->subject > b->subject) - (a->subject < b->subject);
+}
+
+/* Sorted batches come out exactly in the order qsort gives by time then subject: with many
+ * equal times, +0 and -0, times over many binades, subjects of every size and in any order,
+ * and items already waiting in the line when the batch is pushed. */
+static void test_sort_matches_qsort(void **state)
+{
+    (void)state;
+    enum { N = 30000, WAITING = 500 };
+    gsl_rng *r = stream_create(11, 0, 0);
+    struct eventline_item *want = malloc((N + WAITING) * sizeof *want);
+    assert_non_null(want);
+    for (int trial = 0; trial < 6; trial++) {
+        struct calendar *cal = calendar_create(16);
+        struct eventline l;
+        eventline_init(&l, KIND_LINE, 0);
+        size_t n = trial == 0 ? 1 : trial == 1 ? 2 : N;
+        size_t waiting = trial >= 4 ? WAITING : 0;
+        /* Items already waiting (at time 0, so that the batch may come due with them), some
+         * popped. */
+        for (size_t i = 0; i < waiting; i++)
+            assert_int_equal(eventline_push(&l, cal, 0.0, (uint32_t)i, true), 0);
+        struct calendar_event ev;
+        struct eventline_item item;
+        for (int k = 0; k < 10 && waiting; k++) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        }
+        size_t m = 0;
+        for (size_t i = 10 * (waiting > 0); i < waiting; i++)
+            want[m++] = (struct eventline_item){0.0, (uint32_t)i};
+        for (size_t i = 0; i < n; i++) {
+            double t;
+            switch (trial) {
+            case 2: t = (double)gsl_rng_uniform_int(r, 20); break; /* ties by the thousand */
+            case 3: t = ldexp(gsl_rng_uniform(r), (int)gsl_rng_uniform_int(r, 60) - 30); break;
+            default: t = 10.0 + 80.0 * gsl_rng_uniform(r); break;
+            }
+            if (i % 97 == 0)
+                t = i % 2 ? -0.0 : 0.0;
+            uint32_t subject = trial == 5 ? (uint32_t)gsl_rng_get(r) : (uint32_t)(n - i) * 7919u;
+            want[m++] = (struct eventline_item){t, subject};
+            assert_int_equal(eventline_push(&l, cal, t, subject, false), 0);
+        }
+        qsort(want, m, sizeof *want, item_order);
+        assert_int_equal(eventline_sort(&l, cal), 0);
+        assert_int_equal(calendar_size(cal), 1);
+        for (size_t i = 0; i < m; i++) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_true(ev.time == want[i].time && item.time == want[i].time);
+            assert_int_equal(item.subject, want[i].subject);
+        }
+        assert_false(calendar_pop(cal, &ev));
+        eventline_cleanup(&l);
+        calendar_destroy(cal);
+    }
+    free(want);
+    gsl_rng_free(r);
+}
+
 /* Many items through a line that is popped and pushed at once (it moves its waiting items
  * to the front as it goes): all come out, in order. */
 static void test_long_run(void **state)
@@ -115,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_fixed_delay),
         cmocka_unit_test(test_sorted_batch),
         cmocka_unit_test(test_long_run),
+        cmocka_unit_test(test_sort_matches_qsort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
