@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "eventline.h"
+#include "memory.h"
 
 void eventline_init(struct eventline *l, uint32_t kind, uint32_t subject)
 {
@@ -13,7 +14,7 @@ void eventline_init(struct eventline *l, uint32_t kind, uint32_t subject)
 
 void eventline_cleanup(struct eventline *l)
 {
-    free(l->items);
+    memory_free(l->items, l->cap * sizeof *l->items);
     eventline_init(l, l->kind, l->subject);
 }
 
@@ -35,7 +36,8 @@ int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t
             l->head = 0;
         } else {
             size_t cap = l->cap ? l->cap * 2 : 1024;
-            struct eventline_item *items = realloc(l->items, cap * sizeof *items);
+            struct eventline_item *items =
+                memory_grow(l->items, l->cap * sizeof *items, cap * sizeof *items);
             if (!items)
                 return -1;
             l->items = items;
@@ -75,10 +77,10 @@ static int sort_items(struct eventline_item *items, size_t n)
     if (n < 2)
         return 0;
     uint32_t(*count)[256] = calloc(KEY_BYTES, sizeof *count);
-    struct eventline_item *tmp = malloc(n * sizeof *tmp);
+    struct eventline_item *tmp = memory_grow(NULL, 0, n * sizeof *tmp);
     if (!count || !tmp) {
         free(count);
-        free(tmp);
+        memory_free(tmp, n * sizeof *tmp);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -111,7 +113,7 @@ static int sort_items(struct eventline_item *items, size_t n)
     if (from != items)
         memcpy(items, from, n * sizeof *items);
     free(count);
-    free(tmp);
+    memory_free(tmp, n * sizeof *tmp);
     return 0;
 }
 

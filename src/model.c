@@ -12,6 +12,7 @@
 #include "eventline.h"
 #include "households.h"
 #include "market.h"
+#include "memory.h"
 #include "switchsim/model.h"
 #include "offers.h"
 #include "stream.h"
@@ -218,10 +219,12 @@ static int grow_households(struct model *m)
         return 0;
     if (m->cap_hh >= UINT32_MAX / 2) /* households are numbered in 32 bits */
         return -1;
-    struct household *hh = grow_array(m->hh, &m->cap_hh, sizeof *hh, 1024);
+    size_t cap = m->cap_hh ? m->cap_hh * 2 : 1024;
+    struct household *hh = memory_grow(m->hh, m->cap_hh * sizeof *hh, cap * sizeof *hh);
     if (!hh)
         return -1;
     m->hh = hh;
+    m->cap_hh = cap;
     return 0;
 }
 
@@ -601,7 +604,7 @@ static void model_free(struct model *m)
     calendar_destroy(m->cal);
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
-    free(m->hh);
+    memory_free(m->hh, m->cap_hh * sizeof *m->hh);
     free(m->queue);
     for (int k = 0; k < LINE_COUNT; k++)
         eventline_cleanup(&m->lines[k]);
