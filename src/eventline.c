@@ -20,32 +20,37 @@ void eventline_cleanup(struct eventline *l)
 
 static int arm(struct eventline *l, struct calendar *cal)
 {
-    assert(!l->armed && l->head < l->len);
+    assert(!l->armed && l->count > 0);
     return calendar_schedule(cal, l->items[l->head].time, l->kind, l->subject, &l->armed);
+}
+
+/* Doubles the ring, its waiting items still in order from head. Returns 0 or -1. */
+static int grow(struct eventline *l)
+{
+    size_t cap = l->cap ? l->cap * 2 : 1024, size = sizeof *l->items;
+    struct eventline_item *items = memory_grow(l->items, l->cap * size, cap * size);
+    if (!items)
+        return -1;
+    /* The items from head to the old end keep their place; those that had wrapped round
+     * to the start go after them. */
+    size_t first = l->cap - l->head;
+    if (l->count > first) {
+        size_t wrapped = l->count - first;
+        memcpy(items + l->cap, items, wrapped * size);
+    }
+    l->items = items;
+    l->cap = cap;
+    return 0;
 }
 
 int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject,
                    bool arm_head)
 {
-    if (l->len == l->cap) {
-        /* Reuse the room of the items already out when that is half the line or more (so a
-         * move frees at least as much room as it copies); else grow. */
-        if (l->head > 0 && 2 * l->head >= l->len) {
-            memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
-            l->len -= l->head;
-            l->head = 0;
-        } else {
-            size_t cap = l->cap ? l->cap * 2 : 1024;
-            struct eventline_item *items =
-                memory_grow(l->items, l->cap * sizeof *items, cap * sizeof *items);
-            if (!items)
-                return -1;
-            l->items = items;
-            l->cap = cap;
-        }
-    }
-    assert(!arm_head || l->len == l->head || l->items[l->len - 1].time <= t);
-    l->items[l->len++] = (struct eventline_item){t, subject};
+    if (l->count == l->cap && grow(l))
+        return -1;
+    size_t mask = l->cap - 1;
+    assert(!arm_head || l->count == 0 || l->items[(l->head + l->count - 1) & mask].time <= t);
+    l->items[(l->head + l->count++) & mask] = (struct eventline_item){t, subject};
     return arm_head && !l->armed ? arm(l, cal) : 0;
 }
 
@@ -117,34 +122,53 @@ static int sort_items(struct eventline_item *items, size_t n)
     return 0;
 }
 
+static void reverse(struct eventline_item *a, size_t n)
+{
+    for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+        struct eventline_item x = a[i];
+        a[i] = a[j - 1];
+        a[j - 1] = x;
+    }
+}
+
 int eventline_sort(struct eventline *l, struct calendar *cal)
 {
     if (l->armed) {
         calendar_cancel(cal, l->armed);
         l->armed = 0;
     }
-    if (l->head == l->len)
+    if (l->count == 0)
         return 0; /* nothing waits (and items may be NULL) */
-    assert(l->len - l->head <= UINT32_MAX);
-    if (sort_items(l->items + l->head, l->len - l->head))
+    assert(l->count <= UINT32_MAX);
+    if (l->head + l->count > l->cap) { /* wrapped round: rotate the ring to start at head */
+        reverse(l->items, l->head);
+        reverse(l->items + l->head, l->cap - l->head);
+        reverse(l->items, l->cap);
+        l->head = 0;
+    }
+    if (sort_items(l->items + l->head, l->count))
         return -1;
     return arm(l, cal);
 }
 
+/* Items per huge page of a large ring (which memory_grow puts on a huge-page boundary). */
+#define PAGE_ITEMS (MEMORY_LARGE / sizeof(struct eventline_item))
+
 int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_item *out)
 {
     l->armed = 0;
-    *out = l->items[l->head++];
-    if (l->head == l->len) {
-        l->head = l->len = 0;
-        return 0;
-    }
-    if (l->head >= 4096 && 2 * l->head >= l->len) {
-        /* Move the waiting items to the front once half the room is spent, so a line
-         * touches memory in proportion to what waits in it, not to all it ever held. */
-        memmove(l->items, l->items + l->head, (l->len - l->head) * sizeof *l->items);
-        l->len -= l->head;
+    size_t next = l->head + 1;
+    *out = l->items[l->head];
+    l->head = next & (l->cap - 1);
+    l->count--;
+    /* A large ring gives back each huge page that its head leaves, unless the waiting
+     * items wrap round into it: a line holds memory for what waits in it, not for all it
+     * ever held (an auction's batch is consumed while the lines after it fill). */
+    if (l->cap >= PAGE_ITEMS && next % PAGE_ITEMS == 0 && l->count <= l->cap - PAGE_ITEMS)
+        memory_release(l->items + (next - PAGE_ITEMS), MEMORY_LARGE);
+    if (l->count == 0) {
         l->head = 0;
+        return 0;
     }
     return arm(l, cal);
 }

@@ -19,10 +19,13 @@ struct eventline_item {
     uint32_t subject;
 };
 
+/* The waiting items are a ring: items[(head + k) % cap] for k < count, in time order, cap
+ * a power of two (or 0). A fixed-delay line cycles through its ring without moving an
+ * item, and holds only as much memory as waits in it at most. */
 struct eventline {
-    uint32_t kind, subject;       /* of the calendar event that stands for the head */
-    struct eventline_item *items; /* waiting items are items[head..len), in time order */
-    size_t head, len, cap;
+    uint32_t kind, subject; /* of the calendar event that stands for the head */
+    struct eventline_item *items;
+    size_t head, count, cap;
     calendar_handle armed; /* the calendar event for the head; 0 when none */
 };
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "memory.h"
 
@@ -52,6 +53,20 @@ void *memory_grow(void *p, size_t old_bytes, size_t new_bytes)
         memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
     memory_free(p, old_bytes);
     return q;
+}
+
+void memory_release(void *p, size_t bytes)
+{
+#ifdef MADV_DONTNEED
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_DONTNEED); /* a no keeps the pages */
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 void memory_free(void *p, size_t bytes)

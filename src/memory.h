@@ -20,6 +20,11 @@
  * uninitialised. Returns the block, or NULL when out of memory (p is then unchanged). */
 void *memory_grow(void *p, size_t old_bytes, size_t new_bytes);
 
+/* Gives the system back the memory of the whole pages within [p, p + bytes), which must lie
+ * in a block from memory_grow of MEMORY_LARGE bytes or more: their contents are lost (the
+ * bytes are unspecified until written again), the block stays usable. */
+void memory_release(void *p, size_t bytes);
+
 /* Frees a block from memory_grow of `bytes` (the size it was last given). NULL is a no-op. */
 void memory_free(void *p, size_t bytes);
 

@@ -149,6 +149,73 @@ static void test_sort_matches_qsort(void **state)
     gsl_rng_free(r);
 }
 
+/* A fixed-delay line whose ring wraps round, grows while wrapped, holds a large block whose
+ * pages it gives back as its head leaves them, and wraps into those again: every item
+ * comes out once, in order. Then a batch pushed onto a wrapped ring sorts as qsort does. */
+static void test_ring(void **state)
+{
+    (void)state;
+    struct calendar *cal = calendar_create(16);
+    struct eventline l;
+    eventline_init(&l, KIND_LINE, 0);
+    gsl_rng *r = stream_create(6, 0, 0);
+    double t = 0;
+    uint32_t pushed = 0, popped = 0;
+    struct calendar_event ev;
+    struct eventline_item item;
+    /* Waves: fill to a target, drain to a floor; targets cross the sizes where the ring
+     * wraps, grows, and (at 131072 items of 16 bytes) spans huge pages. */
+    static const uint32_t wave[][2] = {{1000, 900}, {1600, 10}, {300000, 200000},
+                                       {350000, 5},  {2000, 0}};
+    for (size_t w = 0; w < sizeof wave / sizeof wave[0]; w++) {
+        while (pushed - popped < wave[w][0])
+            assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+        while (pushed - popped > wave[w][1]) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_true(item.time == ev.time);
+            assert_int_equal(item.subject, popped++);
+        }
+    }
+    assert_false(calendar_pop(cal, &ev));
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+
+    /* Wrapped, then a batch: cap 1024, head at 900, items round past the end. */
+    cal = calendar_create(16);
+    eventline_init(&l, KIND_LINE, 0);
+    enum { M = 700 };
+    struct eventline_item want[M];
+    size_t m = 0;
+    for (uint32_t i = 0; i < 1000; i++)
+        assert_int_equal(eventline_push(&l, cal, 100.0 + i, i, true), 0);
+    for (int k = 0; k < 900; k++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+    }
+    for (uint32_t i = 900; i < 1000; i++)
+        want[m++] = (struct eventline_item){100.0 + i, i};
+    while (m < M) {
+        double u = 1000.0 + 100.0 * (double)gsl_rng_uniform_int(r, 50);
+        uint32_t subject = (uint32_t)gsl_rng_uniform_int(r, 1u << 30);
+        want[m++] = (struct eventline_item){u, subject};
+        assert_int_equal(eventline_push(&l, cal, u, subject, false), 0);
+    }
+    assert_true(l.head + l.count > l.cap); /* the case at hand */
+    qsort(want, M, sizeof *want, item_order);
+    assert_int_equal(eventline_sort(&l, cal), 0);
+    for (size_t i = 0; i < M; i++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_true(item.time == want[i].time);
+        assert_int_equal(item.subject, want[i].subject);
+    }
+    assert_false(calendar_pop(cal, &ev));
+    gsl_rng_free(r);
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+}
+
 /* Many items through a line that is popped and pushed at once (it moves its waiting items
  * to the front as it goes): all come out, in order. */
 static void test_long_run(void **state)
@@ -184,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_sorted_batch),
         cmocka_unit_test(test_long_run),
         cmocka_unit_test(test_sort_matches_qsort),
+        cmocka_unit_test(test_ring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

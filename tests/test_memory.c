@@ -1,4 +1,4 @@
-/* test_memory.c - large arrays: contents kept across growth, huge-page alignment, freeing. */
+/* test_memory.c - large arrays: contents kept across growth, alignment, releasing, freeing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,11 +53,33 @@ static void test_grow_in_place_and_free(void **state)
     memory_free(s, 64);
 }
 
+/* Releasing pages of a large block keeps the bytes around them and the block usable. */
+static void test_release(void **state)
+{
+    (void)state;
+    size_t n = 3 * MEMORY_LARGE / sizeof(uint64_t);
+    uint64_t *a = memory_grow(NULL, 0, n * sizeof *a);
+    assert_non_null(a);
+    for (size_t i = 0; i < n; i++)
+        a[i] = i * 0x9e3779b97f4a7c15u;
+    size_t lo = n / 3 + 5, hi = 2 * n / 3 + 7; /* not on page bounds */
+    memory_release(a + lo, (hi - lo) * sizeof *a);
+    for (size_t i = 0; i < n; i++)
+        if (i < lo || i >= hi)
+            assert_true(a[i] == i * 0x9e3779b97f4a7c15u);
+    for (size_t i = lo; i < hi; i++) /* written again, it holds */
+        a[i] = i;
+    for (size_t i = lo; i < hi; i++)
+        assert_true(a[i] == i);
+    memory_free(a, n * sizeof *a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grow_keeps_contents),
         cmocka_unit_test(test_grow_in_place_and_free),
+        cmocka_unit_test(test_release),
     };
     return cmocka_run_group_tests_name("memory", tests, NULL, NULL);
 }
