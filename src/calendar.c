@@ -1,4 +1,5 @@
-/* calendar.c - the event calendar: a 4-ary min-heap of (time, key) with lazy cancellation. */
+/* calendar.c - the event calendar: a 4-ary min-heap of (time, key) with lazy cancellation
+ * (schedule and pop themselves are inline, in calendar.h). */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -7,8 +8,8 @@
 
 /*
  * Layout. The heap holds 16-byte entries ordered by (time, key), where
- * key = seq << SLOT_BITS | slot: seq grows with every schedule, so equal times come out in
- * scheduling order, and keys are unique, so the order is total. The payload of an event
+ * key = seq << CALENDAR_SLOT_BITS | slot: seq grows with every schedule, so equal times come
+ * out in scheduling order, and keys are unique, so the order is total. The payload of an event
  * lives in a 12-byte slot, found through the low bits of the key; slots are recycled
  * through a free list. That is 28 bytes per pending event (times the growth slack).
  *
@@ -35,63 +36,10 @@
  * schedules between resets (asserted).
  */
 
-#define SLOT_BITS 26
-#define SLOT_LIMIT (UINT64_C(1) << SLOT_BITS) /* at most this many entries at once */
-#define SLOT_MASK (SLOT_LIMIT - 1)
-#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
-#define NO_SLOT UINT32_MAX
+#define SLOT_LIMIT (UINT64_C(1) << CALENDAR_SLOT_BITS) /* at most this many entries at once */
+#define NO_SLOT CALENDAR_NO_SLOT
 #define MIN_CAPACITY 16
 #define PURGE_MIN 256 /* purge only heaps with at least this many cancelled entries */
-
-struct calendar_entry {
-    double time;
-    uint64_t key;
-};
-
-/* When the slot is free, kind links the free list. */
-struct calendar_slot {
-    uint32_t kind;
-    uint32_t subject;
-    uint32_t gen;
-};
-
-struct calendar {
-    struct calendar_entry *heap;
-    struct calendar_slot *slots;
-    struct calendar_entry front; /* the earliest entry, when has_front */
-    bool has_front;
-    size_t len;          /* entries in the heap: pending plus cancelled (the front apart) */
-    size_t cap;          /* room in heap and in slots, for len + has_front entries */
-    size_t cancelled;    /* cancelled entries still in the heap */
-    uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
-    uint32_t free_head;  /* first free slot below slots_used, or NO_SLOT */
-    uint64_t seq;        /* next sequence number */
-    double now;
-};
-
-static inline bool calendar_entry_less(const struct calendar_entry *a,
-                                       const struct calendar_entry *b)
-{
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
-}
-
-static inline uint32_t calendar_entry_slot(const struct calendar_entry *e)
-{
-    return (uint32_t)(e->key & SLOT_MASK);
-}
-
-/* Moves e up from the hole at i (h[i] is free to overwrite) to its place. */
-static inline void calendar_sift_up(struct calendar_entry *h, size_t i, struct calendar_entry e)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) >> 2;
-        if (!calendar_entry_less(&e, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = e;
-}
 
 /* Moves e down from the hole at i in the heap h[0..n) to its place. */
 static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t i,
@@ -119,23 +67,25 @@ static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t
     h[i] = e;
 }
 
-/* Removes the earliest entry: the front if there is one, else the top of the heap (which
- * must not be empty then). */
-static inline void calendar_remove_top(struct calendar *cal)
+void calendar_heap_insert(struct calendar *cal, struct calendar_entry e)
 {
-    if (cal->has_front) {
-        cal->has_front = false;
-        return;
+    struct calendar_entry *h = cal->heap;
+    size_t i = cal->len++;
+    while (i > 0) {
+        size_t parent = (i - 1) >> 2;
+        if (!calendar_entry_less(&e, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
     }
-    size_t n = --cal->len;
-    if (n > 0)
-        calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
+    h[i] = e;
 }
 
-/* The earliest entry (the front, or the top of the heap), or NULL when there is none. */
-static inline const struct calendar_entry *calendar_top(const struct calendar *cal)
+void calendar_heap_remove_top(struct calendar *cal)
 {
-    return cal->has_front ? &cal->front : cal->len > 0 ? &cal->heap[0] : NULL;
+    assert(cal->len > 1);
+    size_t n = --cal->len;
+    calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
 }
 
 static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
@@ -188,34 +138,6 @@ static int calendar_grow(struct calendar *cal)
     cal->slots = slots;
     cal->cap = cap;
     return 0;
-}
-
-/* Takes the earliest pending event if its time is <= until: the heart of pop and run. */
-static inline bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
-{
-    const struct calendar_entry *e;
-    while ((e = calendar_top(cal))) {
-        struct calendar_entry top = *e;
-        uint32_t s = calendar_entry_slot(&top);
-        struct calendar_slot *slot = &cal->slots[s];
-        bool pending = slot->gen & 1u;
-        if (pending) {
-            if (!(top.time <= until))
-                return false;
-            out->time = top.time;
-            out->kind = slot->kind;
-            out->subject = slot->subject;
-            slot->gen++;
-            cal->now = top.time;
-        } else {
-            cal->cancelled--;
-        }
-        calendar_free_slot(cal, s);
-        calendar_remove_top(cal);
-        if (pending)
-            return true;
-    }
-    return false;
 }
 
 struct calendar *calendar_create(size_t capacity_hint)
@@ -273,44 +195,14 @@ void calendar_reset(struct calendar *cal)
     cal->now = 0.0;
 }
 
-int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t subject,
-                      calendar_handle *handle)
+int calendar_make_room(struct calendar *cal)
 {
-    assert(!isnan(time) && time >= cal->now);
-    if (cal->len + cal->has_front == cal->cap && calendar_grow(cal) != 0)
+    assert(cal->free_head == NO_SLOT && cal->len + cal->has_front == cal->slots_used);
+    if (cal->slots_used == cal->cap && calendar_grow(cal) != 0)
         return -1;
-    assert(cal->seq < SEQ_LIMIT);
-    uint32_t s;
-    struct calendar_slot *slot;
-    if (cal->free_head != NO_SLOT) {
-        s = cal->free_head;
-        slot = &cal->slots[s];
-        cal->free_head = slot->kind;
-        slot->gen++;
-    } else {
-        /* slots_used never exceeds the most entries ever held, so there is room. */
-        s = cal->slots_used++;
-        slot = &cal->slots[s];
-        slot->gen = 1;
-    }
-    slot->kind = kind;
-    slot->subject = subject;
-    struct calendar_entry e = {time, cal->seq++ << SLOT_BITS | s};
-    if (cal->has_front) {
-        if (calendar_entry_less(&e, &cal->front)) { /* the new front; the old one goes in */
-            struct calendar_entry old = cal->front;
-            cal->front = e;
-            e = old;
-        }
-        calendar_sift_up(cal->heap, cal->len++, e);
-    } else if (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0])) {
-        cal->front = e;
-        cal->has_front = true;
-    } else {
-        calendar_sift_up(cal->heap, cal->len++, e);
-    }
-    if (handle)
-        *handle = (uint64_t)slot->gen << 32 | s;
+    uint32_t s = cal->slots_used++;
+    cal->slots[s].gen = 0; /* even: free */
+    calendar_free_slot(cal, s);
     return 0;
 }
 
@@ -327,11 +219,6 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle)
     return true;
 }
 
-bool calendar_pop(struct calendar *cal, struct calendar_event *out)
-{
-    return calendar_take(cal, INFINITY, out);
-}
-
 double calendar_next_time(struct calendar *cal)
 {
     const struct calendar_entry *e;
@@ -340,8 +227,7 @@ double calendar_next_time(struct calendar *cal)
         if (cal->slots[s].gen & 1u)
             return e->time;
         cal->cancelled--;
-        calendar_free_slot(cal, s);
-        calendar_remove_top(cal);
+        calendar_drop_top(cal, s);
     }
     return INFINITY;
 }

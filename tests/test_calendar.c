@@ -61,7 +61,7 @@ static void test_order(void **state)
     memcpy(sorted, times, N * sizeof *times);
     qsort(sorted, N, sizeof *sorted, cmp_double);
     for (size_t i = 0; i < N; i++) {
-        struct calendar_event ev;
+        struct calendar_event ev = {0};
         assert_true(calendar_next_time(cal) == sorted[i]);
         assert_true(calendar_pop(cal, &ev));
         assert_true(ev.time == sorted[i]);
@@ -123,7 +123,7 @@ static void test_front(void **state)
     struct calendar *cal = calendar_create(2);
     assert_non_null(cal);
     struct calendar_event ev;
-    calendar_handle h[8];
+    calendar_handle h[8] = {0};
     assert_int_equal(calendar_schedule(cal, 3.0, 0, 30, &h[0]), 0); /* front */
     assert_int_equal(calendar_schedule(cal, 3.0, 0, 31, &h[1]), 0); /* tie: after it */
     assert_int_equal(calendar_schedule(cal, 2.0, 0, 20, &h[2]), 0); /* takes the front */
@@ -194,7 +194,7 @@ static void test_cancel(void **state)
     assert_false(calendar_cancel(cal, (UINT64_C(3) << 32) | 1u));
 
     /* A recycled slot gets a new handle; the old one stays dead. */
-    calendar_handle again;
+    calendar_handle again = 0;
     assert_int_equal(calendar_schedule(cal, 4.0, 0, 5, &again), 0);
     assert_true(again != h[0] && again != h[1] && again != h[2]);
     assert_false(calendar_cancel(cal, h[0]));
@@ -241,7 +241,7 @@ static void test_cancel_most(void **state)
     assert_int_equal(calendar_size(cal), kept);
     double last = -1.0;
     uint32_t last_subject = 0;
-    struct calendar_event ev;
+    struct calendar_event ev = {0};
     for (size_t i = 0; i < kept; i++) {
         assert_true(calendar_pop(cal, &ev));
         assert_int_equal(ev.subject % 10, 3);
@@ -427,7 +427,7 @@ static void test_reference(void **state)
                                                 : now + 20.0 * gsl_rng_uniform(r);
             uint32_t kind = (uint32_t)gsl_rng_get(r);
             uint32_t id = (uint32_t)ref.n_issued++;
-            calendar_handle h;
+            calendar_handle h = 0;
             assert_int_equal(calendar_schedule(cal, t, kind, id, &h), 0);
             assert_true(h != 0);
             ref.issued[id] = (struct ref_issued){h, ref.n, 1};

@@ -110,7 +110,7 @@ static void test_sort_matches_qsort(void **state)
          * popped. */
         for (size_t i = 0; i < waiting; i++)
             assert_int_equal(eventline_push(&l, cal, 0.0, (uint32_t)i, true), 0);
-        struct calendar_event ev;
+        struct calendar_event ev = {0};
         struct eventline_item item;
         for (int k = 0; k < 10 && waiting; k++) {
             assert_true(calendar_pop(cal, &ev));
