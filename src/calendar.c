@@ -32,7 +32,7 @@
  * purged, so the heap stays within twice the pending events plus PURGE_MIN even when most
  * events are cancelled.
  *
- * Limits: 2^26 entries at once (calendar_schedule then fails as if out of memory) and 2^38
+ * Limits: 2^26 entries at once (calendar_schedule then fails as if out of memory) and 2^38 - 1
  * schedules between resets (asserted).
  */
 
@@ -160,7 +160,7 @@ struct calendar *calendar_create(size_t capacity_hint)
     cal->cancelled = 0;
     cal->slots_used = 0;
     cal->free_head = NO_SLOT;
-    cal->seq = 0;
+    cal->seq_key = 0;
     cal->now = 0.0;
     return cal;
 }
@@ -191,7 +191,7 @@ void calendar_reset(struct calendar *cal)
     cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
-    cal->seq = 0;
+    cal->seq_key = 0;
     cal->now = 0.0;
 }
 

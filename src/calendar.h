@@ -43,7 +43,7 @@ struct calendar {
     size_t cancelled;    /* cancelled entries still in the heap or the front */
     uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
     uint32_t free_head;  /* first free slot below slots_used, or CALENDAR_NO_SLOT */
-    uint64_t seq;        /* next sequence number */
+    uint64_t seq_key;    /* the next sequence number, shifted into place in a key */
     double now;
 };
 
@@ -56,7 +56,6 @@ struct calendar {
 #endif
 
 #define CALENDAR_SLOT_BITS 26
-#define CALENDAR_SEQ_LIMIT (UINT64_C(1) << (64 - CALENDAR_SLOT_BITS))
 #define CALENDAR_NO_SLOT UINT32_MAX
 
 /* Creates an empty calendar at time 0 with room for capacity_hint pending events
@@ -166,7 +165,6 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
     assert(time >= cal->now); /* false for NaN too */
     if (cal->free_head == CALENDAR_NO_SLOT && calendar_make_room(cal) != 0)
         return -1;
-    assert(cal->seq < CALENDAR_SEQ_LIMIT);
     uint32_t s = cal->free_head;
     struct calendar_slot *slot = &cal->slots[s];
     cal->free_head = slot->kind;
@@ -174,7 +172,9 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
     slot->gen = gen;
     slot->kind = kind;
     slot->subject = subject;
-    struct calendar_entry e = {time, cal->seq++ << CALENDAR_SLOT_BITS | s};
+    struct calendar_entry e = {time, cal->seq_key | s};
+    cal->seq_key += UINT64_C(1) << CALENDAR_SLOT_BITS;
+    assert(cal->seq_key != 0); /* 2^38 - 1 schedules between resets */
     if (!cal->has_front && (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0]))) {
         cal->front = e; /* before everything: the front */
         cal->has_front = true;
@@ -201,7 +201,7 @@ CALENDAR_INLINE bool calendar_take(struct calendar *cal, double until, struct ca
         uint32_t s = calendar_entry_slot(e);
         struct calendar_slot *slot = &cal->slots[s];
         if (slot->gen & 1u) {
-            if (!(time <= until))
+            if (time > until) /* never, for pop: nothing is after INFINITY */
                 return false;
             out->time = time;
             out->kind = slot->kind;
