@@ -60,6 +60,12 @@ static inline uint32_t mt_twist(uint32_t a, uint32_t b, uint32_t c)
     return c ^ (y >> 1) ^ (-(y & 1u) & 0x9908b0dfu);
 }
 
+/* Where the compiler and the C library can choose a version at load time (GCC's target
+ * clones, on x86-64), a block is also made with AVX2, twice as wide as the SSE2 every
+ * x86-64 has: the same words either way. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void stream_refill(struct stream_state *s)
 {
     uint32_t *mt = s->mt;
