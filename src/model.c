@@ -110,11 +110,9 @@ static bool is_paper(const struct household *h)
     return h->flags & HH_PAPER;
 }
 
-static void trace(struct model *m, double t, const char *event, long subject, int channel,
-                  const char *detail)
+static void trace_write(struct model *m, double t, const char *event, long subject, int channel,
+                        const char *detail)
 {
-    if (!m->trace)
-        return;
     fprintf(m->trace, "%.6f,%s,", t, event);
     if (subject >= 0)
         fprintf(m->trace, "%ld", subject);
@@ -122,6 +120,14 @@ static void trace(struct model *m, double t, const char *event, long subject, in
     if (*detail)
         csv_fwrite(m->trace, detail, strlen(detail));
     fputc('\n', m->trace);
+}
+
+/* Writes an event to the trace, if there is one (inline: most runs have none). */
+static inline void trace(struct model *m, double t, const char *event, long subject, int channel,
+                         const char *detail)
+{
+    if (m->trace)
+        trace_write(m, t, event, subject, channel, detail);
 }
 
 static void count_daily(struct model *m, double t, enum daily_column online_column,
