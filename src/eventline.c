@@ -88,6 +88,7 @@ static int sort_items(struct eventline_item *items, size_t n)
         memory_free(tmp, n * sizeof *tmp);
         return -1;
     }
+    bool by_subject = true; /* pushed in subject order, as an auction's offers are */
     for (size_t i = 0; i < n; i++) {
         double t = items[i].time + 0.0;
         uint64_t bits;
@@ -97,9 +98,11 @@ static int sort_items(struct eventline_item *items, size_t n)
             count[b][(s >> (8 * b)) & 0xffu]++;
         for (int b = 0; b < 8; b++)
             count[4 + b][(bits >> (8 * b)) & 0xffu]++;
+        by_subject &= i == 0 || s > items[i - 1].subject;
     }
+    /* Items already in subject order need only the passes on time: each pass is stable. */
     struct eventline_item *from = items, *to = tmp;
-    for (int b = 0; b < KEY_BYTES; b++) {
+    for (int b = by_subject ? 4 : 0; b < KEY_BYTES; b++) {
         uint32_t *c = count[b];
         if (c[item_byte(&from[0], b)] == n)
             continue; /* the same byte in every key */

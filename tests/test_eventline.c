@@ -100,7 +100,7 @@ static void test_sort_matches_qsort(void **state)
     gsl_rng *r = stream_create(11, 0, 0);
     struct eventline_item *want = malloc((N + WAITING) * sizeof *want);
     assert_non_null(want);
-    for (int trial = 0; trial < 6; trial++) {
+    for (int trial = 0; trial < 7; trial++) {
         struct calendar *cal = calendar_create(16);
         struct eventline l;
         eventline_init(&l, KIND_LINE, 0);
@@ -122,13 +122,16 @@ static void test_sort_matches_qsort(void **state)
         for (size_t i = 0; i < n; i++) {
             double t;
             switch (trial) {
-            case 2: t = (double)gsl_rng_uniform_int(r, 20); break; /* ties by the thousand */
+            case 2: /* ties by the thousand */
+            case 6: t = (double)gsl_rng_uniform_int(r, 20); break;
             case 3: t = ldexp(gsl_rng_uniform(r), (int)gsl_rng_uniform_int(r, 60) - 30); break;
             default: t = 10.0 + 80.0 * gsl_rng_uniform(r); break;
             }
             if (i % 97 == 0)
                 t = i % 2 ? -0.0 : 0.0;
-            uint32_t subject = trial == 5 ? (uint32_t)gsl_rng_get(r) : (uint32_t)(n - i) * 7919u;
+            uint32_t subject = trial == 5   ? (uint32_t)gsl_rng_get(r)
+                               : trial == 6 ? (uint32_t)i * 7919u /* pushed in subject order */
+                                            : (uint32_t)(n - i) * 7919u;
             want[m++] = (struct eventline_item){t, subject};
             assert_int_equal(eventline_push(&l, cal, t, subject, false), 0);
         }
