@@ -164,10 +164,11 @@ int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_it
     *out = l->items[l->head];
     l->head = next & (l->cap - 1);
     l->count--;
-    /* A large ring gives back each huge page that its head leaves, unless the waiting
-     * items wrap round into it: a line holds memory for what waits in it, not for all it
-     * ever held (an auction's batch is consumed while the lines after it fill). */
-    if (l->cap >= PAGE_ITEMS && next % PAGE_ITEMS == 0 && l->count <= l->cap - PAGE_ITEMS)
+    /* A large ring at most half full gives back each huge page that its head leaves: a line
+     * holds memory for what waits in it, not for all it ever held (an auction's batch is
+     * consumed while the lines after it fill). A fuller one keeps its pages, which its
+     * tail will soon reach again: giving them back would only have them cleared anew. */
+    if (l->cap >= 2 * PAGE_ITEMS && next % PAGE_ITEMS == 0 && 2 * l->count <= l->cap)
         memory_release(l->items + (next - PAGE_ITEMS), MEMORY_LARGE);
     if (l->count == 0) {
         l->head = 0;

@@ -570,7 +570,7 @@ static int on_transferred(struct model *m, uint32_t i, double t)
  * of an item a few places ahead is fetched into the cache while the ones before it are
  * handled. (A macro: GCC takes a function that does nothing but prefetch for one without
  * effect, and drops its calls.) */
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 32
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
