@@ -1,14 +1,16 @@
-/* calendar.c - the event calendar: a 4-ary min-heap of (time, key) with lazy cancellation. */
+/* calendar.c - the event calendar: a 4-ary min-heap of (time, key) with lazy cancellation
+ * (schedule and pop themselves are inline, in calendar.h). */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "calendar.h"
 
 /*
  * Layout. The heap holds 16-byte entries ordered by (time, key), where
- * key = seq << SLOT_BITS | slot: seq grows with every schedule, so equal times come out in
- * scheduling order, and keys are unique, so the order is total. The payload of an event
+ * key = seq << CALENDAR_SLOT_BITS | slot: seq grows with every schedule, so equal times come
+ * out in scheduling order, and keys are unique, so the order is total. The payload of an event
  * lives in a 12-byte slot, found through the low bits of the key; slots are recycled
  * through a free list. That is 28 bytes per pending event (times the growth slack).
  *
@@ -19,70 +21,30 @@
  * one slot. A handle from another calendar is recognised only when it names no pending
  * event here (handles carry no calendar identity).
  *
+ * The front. An event scheduled before every entry in the heap (the next arrival of a
+ * Poisson process, the next customer's service, the next item of an event line) is kept
+ * apart, in front of the heap, rather than sifted up to its root: when it is popped next,
+ * as it usually is, neither schedule nor pop touches the heap. The front is always before
+ * every entry in the heap; an event scheduled before the front pushes the front into the
+ * heap. Entries below means the heap and the front together.
+ *
+ * The heap's root is the last entry of a cache line (the array starts 3 entries into a
+ * 64-byte boundary), so the four children of every node share one cache line: a sift down
+ * a large heap (the forms in the post of a campaign of millions) touches a line a level.
+ *
  * Cancelling only marks the slot; the entry is dropped when it reaches the top. When
  * cancelled entries outnumber pending ones (and number PURGE_MIN or more) the heap is
  * purged, so the heap stays within twice the pending events plus PURGE_MIN even when most
  * events are cancelled.
  *
- * Limits: 2^26 entries at once (calendar_schedule then fails as if out of memory) and 2^38
+ * Limits: 2^26 entries at once (calendar_schedule then fails as if out of memory) and 2^38 - 1
  * schedules between resets (asserted).
  */
 
-#define SLOT_BITS 26
-#define SLOT_LIMIT (UINT64_C(1) << SLOT_BITS) /* at most this many entries at once */
-#define SLOT_MASK (SLOT_LIMIT - 1)
-#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
-#define NO_SLOT UINT32_MAX
+#define SLOT_LIMIT (UINT64_C(1) << CALENDAR_SLOT_BITS) /* at most this many entries at once */
+#define NO_SLOT CALENDAR_NO_SLOT
 #define MIN_CAPACITY 16
 #define PURGE_MIN 256 /* purge only heaps with at least this many cancelled entries */
-
-struct calendar_entry {
-    double time;
-    uint64_t key;
-};
-
-/* When the slot is free, kind links the free list. */
-struct calendar_slot {
-    uint32_t kind;
-    uint32_t subject;
-    uint32_t gen;
-};
-
-struct calendar {
-    struct calendar_entry *heap;
-    struct calendar_slot *slots;
-    size_t len;          /* entries in the heap: pending plus cancelled */
-    size_t cap;          /* room in heap and in slots */
-    size_t cancelled;    /* cancelled entries still in the heap */
-    uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
-    uint32_t free_head;  /* first free slot below slots_used, or NO_SLOT */
-    uint64_t seq;        /* next sequence number */
-    double now;
-};
-
-static inline bool calendar_entry_less(const struct calendar_entry *a,
-                                       const struct calendar_entry *b)
-{
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
-}
-
-static inline uint32_t calendar_entry_slot(const struct calendar_entry *e)
-{
-    return (uint32_t)(e->key & SLOT_MASK);
-}
-
-/* Moves e up from the hole at i (h[i] is free to overwrite) to its place. */
-static inline void calendar_sift_up(struct calendar_entry *h, size_t i, struct calendar_entry e)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) >> 2;
-        if (!calendar_entry_less(&e, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = e;
-}
 
 /* Moves e down from the hole at i in the heap h[0..n) to its place. */
 static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t i,
@@ -110,12 +72,25 @@ static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t
     h[i] = e;
 }
 
-/* Removes the top entry of the heap (which must not be empty). */
-static inline void calendar_remove_top(struct calendar *cal)
+void calendar_heap_insert(struct calendar *cal, struct calendar_entry e)
 {
+    struct calendar_entry *h = cal->heap;
+    size_t i = cal->len++;
+    while (i > 0) {
+        size_t parent = (i - 1) >> 2;
+        if (!calendar_entry_less(&e, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = e;
+}
+
+void calendar_heap_remove_top(struct calendar *cal)
+{
+    assert(cal->len > 1);
     size_t n = --cal->len;
-    if (n > 0)
-        calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
+    calendar_sift_down(cal->heap, n, 0, cal->heap[n]);
 }
 
 static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
@@ -127,6 +102,13 @@ static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
 /* Drops every cancelled entry and rebuilds the heap: O(len). */
 static void calendar_purge(struct calendar *cal)
 {
+    if (cal->has_front) {
+        uint32_t s = calendar_entry_slot(&cal->front);
+        if (!(cal->slots[s].gen & 1u)) {
+            calendar_free_slot(cal, s);
+            cal->has_front = false;
+        }
+    }
     size_t n = 0;
     for (size_t i = 0; i < cal->len; i++) {
         uint32_t s = calendar_entry_slot(&cal->heap[i]);
@@ -142,6 +124,23 @@ static void calendar_purge(struct calendar *cal)
             calendar_sift_down(cal->heap, n, i, cal->heap[i]);
 }
 
+#define HEAP_SKEW 3 /* entries before the root, in the root's cache line */
+
+/* Room for cap heap entries, laid out as above; NULL when out of memory. */
+static struct calendar_entry *heap_alloc(size_t cap)
+{
+    void *p;
+    if (posix_memalign(&p, 64, (cap + HEAP_SKEW) * sizeof(struct calendar_entry)) != 0)
+        return NULL;
+    return (struct calendar_entry *)p + HEAP_SKEW;
+}
+
+static void heap_free(struct calendar_entry *heap)
+{
+    if (heap)
+        free(heap - HEAP_SKEW);
+}
+
 /* Doubles the room for entries and slots. Returns 0, or -1 with the calendar unchanged
  * (a block that did grow is kept, unused, and reused by the next attempt). */
 static int calendar_grow(struct calendar *cal)
@@ -151,9 +150,11 @@ static int calendar_grow(struct calendar *cal)
     size_t cap = cal->cap * 2;
     if (cap > SLOT_LIMIT)
         cap = SLOT_LIMIT;
-    struct calendar_entry *heap = realloc(cal->heap, cap * sizeof *heap);
+    struct calendar_entry *heap = heap_alloc(cap);
     if (!heap)
         return -1;
+    memcpy(heap, cal->heap, cal->len * sizeof *heap);
+    heap_free(cal->heap);
     cal->heap = heap;
     struct calendar_slot *slots = realloc(cal->slots, cap * sizeof *slots);
     if (!slots)
@@ -161,33 +162,6 @@ static int calendar_grow(struct calendar *cal)
     cal->slots = slots;
     cal->cap = cap;
     return 0;
-}
-
-/* Takes the earliest pending event if its time is <= until: the heart of pop and run. */
-static inline bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
-{
-    while (cal->len > 0) {
-        struct calendar_entry top = cal->heap[0];
-        uint32_t s = calendar_entry_slot(&top);
-        struct calendar_slot *slot = &cal->slots[s];
-        bool pending = slot->gen & 1u;
-        if (pending) {
-            if (!(top.time <= until))
-                return false;
-            out->time = top.time;
-            out->kind = slot->kind;
-            out->subject = slot->subject;
-            slot->gen++;
-            cal->now = top.time;
-        } else {
-            cal->cancelled--;
-        }
-        calendar_free_slot(cal, s);
-        calendar_remove_top(cal);
-        if (pending)
-            return true;
-    }
-    return false;
 }
 
 struct calendar *calendar_create(size_t capacity_hint)
@@ -198,18 +172,19 @@ struct calendar *calendar_create(size_t capacity_hint)
     size_t cap = capacity_hint < MIN_CAPACITY ? MIN_CAPACITY : capacity_hint;
     if (cap > SLOT_LIMIT)
         cap = SLOT_LIMIT;
-    cal->heap = malloc(cap * sizeof *cal->heap);
+    cal->heap = heap_alloc(cap);
     cal->slots = malloc(cap * sizeof *cal->slots);
     if (!cal->heap || !cal->slots) {
         calendar_destroy(cal);
         return NULL;
     }
     cal->cap = cap;
+    cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
     cal->slots_used = 0;
     cal->free_head = NO_SLOT;
-    cal->seq = 0;
+    cal->seq_key = 0;
     cal->now = 0.0;
     return cal;
 }
@@ -218,7 +193,7 @@ void calendar_destroy(struct calendar *cal)
 {
     if (!cal)
         return;
-    free(cal->heap);
+    heap_free(cal->heap);
     free(cal->slots);
     free(cal);
 }
@@ -230,41 +205,28 @@ void calendar_reset(struct calendar *cal)
         struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->heap[i])];
         slot->gen += slot->gen & 1u;
     }
+    if (cal->has_front) {
+        struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->front)];
+        slot->gen += slot->gen & 1u;
+    }
     cal->free_head = NO_SLOT;
     for (uint32_t s = cal->slots_used; s-- > 0;)
         calendar_free_slot(cal, s);
+    cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
-    cal->seq = 0;
+    cal->seq_key = 0;
     cal->now = 0.0;
 }
 
-int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t subject,
-                      calendar_handle *handle)
+int calendar_make_room(struct calendar *cal)
 {
-    assert(!isnan(time) && time >= cal->now);
-    if (cal->len == cal->cap && calendar_grow(cal) != 0)
+    assert(cal->free_head == NO_SLOT && cal->len + cal->has_front == cal->slots_used);
+    if (cal->slots_used == cal->cap && calendar_grow(cal) != 0)
         return -1;
-    assert(cal->seq < SEQ_LIMIT);
-    uint32_t s;
-    struct calendar_slot *slot;
-    if (cal->free_head != NO_SLOT) {
-        s = cal->free_head;
-        slot = &cal->slots[s];
-        cal->free_head = slot->kind;
-        slot->gen++;
-    } else {
-        /* slots_used never exceeds the most entries ever held, so there is room. */
-        s = cal->slots_used++;
-        slot = &cal->slots[s];
-        slot->gen = 1;
-    }
-    slot->kind = kind;
-    slot->subject = subject;
-    struct calendar_entry e = {time, cal->seq++ << SLOT_BITS | s};
-    calendar_sift_up(cal->heap, cal->len++, e);
-    if (handle)
-        *handle = (uint64_t)slot->gen << 32 | s;
+    uint32_t s = cal->slots_used++;
+    cal->slots[s].gen = 0; /* even: free */
+    calendar_free_slot(cal, s);
     return 0;
 }
 
@@ -276,25 +238,20 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle)
         return false;
     cal->slots[s].gen++;
     cal->cancelled++;
-    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len)
+    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len + cal->has_front)
         calendar_purge(cal);
     return true;
 }
 
-bool calendar_pop(struct calendar *cal, struct calendar_event *out)
-{
-    return calendar_take(cal, INFINITY, out);
-}
-
 double calendar_next_time(struct calendar *cal)
 {
-    while (cal->len > 0) {
-        uint32_t s = calendar_entry_slot(&cal->heap[0]);
+    const struct calendar_entry *e;
+    while ((e = calendar_top(cal))) {
+        uint32_t s = calendar_entry_slot(e);
         if (cal->slots[s].gen & 1u)
-            return cal->heap[0].time;
+            return e->time;
         cal->cancelled--;
-        calendar_free_slot(cal, s);
-        calendar_remove_top(cal);
+        calendar_drop_top(cal, s);
     }
     return INFINITY;
 }
@@ -306,7 +263,7 @@ double calendar_now(const struct calendar *cal)
 
 size_t calendar_size(const struct calendar *cal)
 {
-    return cal->len - cal->cancelled;
+    return cal->len + cal->has_front - cal->cancelled;
 }
 
 int calendar_run(struct calendar *cal, double until, calendar_handler handler, void *ctx)

@@ -2,6 +2,8 @@
 #ifndef SWITCHSIM_CALENDAR_H
 #define SWITCHSIM_CALENDAR_H
 
+#include <assert.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +19,44 @@ struct calendar_event {
 /* Names one scheduled event, for calendar_cancel(). Never 0. */
 typedef uint64_t calendar_handle;
 
-struct calendar;
+/* The calendar's own layout (calendar.c says how it works): here only so that schedule and
+ * pop, a few dozen instructions each, inline into the simulations that call them millions
+ * of times. Nothing outside calendar.[ch] touches these fields. */
+struct calendar_entry {
+    double time;
+    uint64_t key; /* seq << CALENDAR_SLOT_BITS | slot */
+};
+
+struct calendar_slot { /* when the slot is free, kind links the free list */
+    uint32_t kind;
+    uint32_t subject;
+    uint32_t gen;
+};
+
+struct calendar {
+    struct calendar_entry *heap;
+    struct calendar_slot *slots;
+    struct calendar_entry front; /* the earliest entry, when has_front */
+    bool has_front;
+    size_t len;          /* entries in the heap: pending plus cancelled (the front apart) */
+    size_t cap;          /* room in heap and in slots, for len + has_front entries */
+    size_t cancelled;    /* cancelled entries still in the heap or the front */
+    uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
+    uint32_t free_head;  /* first free slot below slots_used, or CALENDAR_NO_SLOT */
+    uint64_t seq_key;    /* the next sequence number, shifted into place in a key */
+    double now;
+};
+
+/* Inlined whatever the compiler's guess: the schedule and pop below are the engine's hot
+ * path, called millions of times a second. */
+#if defined(__GNUC__)
+#define CALENDAR_INLINE static inline __attribute__((always_inline))
+#else
+#define CALENDAR_INLINE static inline
+#endif
+
+#define CALENDAR_SLOT_BITS 26
+#define CALENDAR_NO_SLOT UINT32_MAX
 
 /* Creates an empty calendar at time 0 with room for capacity_hint pending events
  * (it grows as needed). Returns NULL when out of memory. */
@@ -32,8 +71,8 @@ void calendar_reset(struct calendar *cal);
 /* Schedules an event at `time` (not before calendar_now()). Events at equal times come out
  * in the order they were scheduled. Stores the event's handle in *handle unless handle is
  * NULL. Returns 0, or -1 when out of memory (the calendar is then unchanged). */
-int calendar_schedule(struct calendar *cal, double time, uint32_t kind, uint32_t subject,
-                      calendar_handle *handle);
+CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_t kind,
+                                      uint32_t subject, calendar_handle *handle);
 
 /* Cancels a pending event. Returns true if it was pending; false if it has already come
  * out, was already cancelled, or the handle is not this calendar's. */
@@ -41,7 +80,7 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle);
 
 /* Takes the earliest pending event into *out and advances the clock to its time.
  * Returns false (and leaves *out alone) when nothing is pending. */
-bool calendar_pop(struct calendar *cal, struct calendar_event *out);
+CALENDAR_INLINE bool calendar_pop(struct calendar *cal, struct calendar_event *out);
 
 /* The time of the earliest pending event, or +infinity when none is pending. */
 double calendar_next_time(struct calendar *cal);
@@ -60,5 +99,127 @@ typedef int (*calendar_handler)(void *ctx, const struct calendar_event *ev);
  * until empty); then, if it was not stopped, sets the clock to until when finite.
  * Returns 0, or the handler's non-zero value. */
 int calendar_run(struct calendar *cal, double until, calendar_handler handler, void *ctx);
+
+/* The inline parts. Out of line, in calendar.c, and not for callers: */
+
+/* Puts a free slot on the empty free list, growing the calendar if it is full (every slot
+ * is in use exactly when the free list is empty). Returns 0 or -1. */
+int calendar_make_room(struct calendar *cal);
+
+/* Puts e in the heap, up from a new hole at the end to its place. */
+void calendar_heap_insert(struct calendar *cal, struct calendar_entry e);
+
+/* Removes the top of the heap, which holds two entries or more. */
+void calendar_heap_remove_top(struct calendar *cal);
+
+static inline bool calendar_entry_less(const struct calendar_entry *a,
+                                       const struct calendar_entry *b)
+{
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+static inline uint32_t calendar_entry_slot(const struct calendar_entry *e)
+{
+    return (uint32_t)(e->key & ((UINT64_C(1) << CALENDAR_SLOT_BITS) - 1));
+}
+
+/* Puts e in the heap; heaps of one or two, as an M/M/1 queue keeps, without a call. */
+static inline void calendar_heap_put(struct calendar *cal, struct calendar_entry e)
+{
+    if (cal->len > 1) {
+        calendar_heap_insert(cal, e);
+    } else if (cal->len == 1 && calendar_entry_less(&e, &cal->heap[0])) {
+        cal->heap[1] = cal->heap[0];
+        cal->heap[0] = e;
+        cal->len = 2;
+    } else {
+        cal->heap[cal->len++] = e;
+    }
+}
+
+/* The earliest entry (the front, or the top of the heap), or NULL when there is none. */
+static inline const struct calendar_entry *calendar_top(const struct calendar *cal)
+{
+    return cal->has_front ? &cal->front : cal->len > 0 ? &cal->heap[0] : NULL;
+}
+
+/* Frees slot s and removes the earliest entry, whose slot it is. */
+static inline void calendar_drop_top(struct calendar *cal, uint32_t s)
+{
+    cal->slots[s].kind = cal->free_head;
+    cal->free_head = s;
+    if (cal->has_front) {
+        cal->has_front = false;
+    } else if (cal->len > 2) {
+        calendar_heap_remove_top(cal);
+    } else { /* a heap of one or two: the other one, if any, is the new top (heap[1] is
+              * there to read either way: a heap has room for 16) */
+        cal->heap[0] = cal->heap[1];
+        cal->len--;
+    }
+}
+
+CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_t kind,
+                                      uint32_t subject, calendar_handle *handle)
+{
+    assert(time >= cal->now); /* false for NaN too */
+    if (cal->free_head == CALENDAR_NO_SLOT && calendar_make_room(cal) != 0)
+        return -1;
+    uint32_t s = cal->free_head;
+    struct calendar_slot *slot = &cal->slots[s];
+    cal->free_head = slot->kind;
+    uint32_t gen = slot->gen + 1; /* odd: pending */
+    slot->gen = gen;
+    slot->kind = kind;
+    slot->subject = subject;
+    struct calendar_entry e = {time, cal->seq_key | s};
+    cal->seq_key += UINT64_C(1) << CALENDAR_SLOT_BITS;
+    assert(cal->seq_key != 0); /* 2^38 - 1 schedules between resets */
+    if (!cal->has_front && (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0]))) {
+        cal->front = e; /* before everything: the front */
+        cal->has_front = true;
+    } else {
+        if (cal->has_front && calendar_entry_less(&e, &cal->front)) {
+            struct calendar_entry old = cal->front; /* the new front; the old one goes in */
+            cal->front = e;
+            e = old;
+        }
+        calendar_heap_put(cal, e);
+    }
+    if (handle)
+        *handle = (uint64_t)gen << 32 | s;
+    return 0;
+}
+
+/* Takes the earliest pending event if its time is <= until: the heart of pop and run.
+ * Cancelled entries on the way are dropped. */
+CALENDAR_INLINE bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
+{
+    const struct calendar_entry *e;
+    while ((e = calendar_top(cal))) {
+        double time = e->time;
+        uint32_t s = calendar_entry_slot(e);
+        struct calendar_slot *slot = &cal->slots[s];
+        if (slot->gen & 1u) {
+            if (time > until) /* never, for pop: nothing is after INFINITY */
+                return false;
+            out->time = time;
+            out->kind = slot->kind;
+            out->subject = slot->subject;
+            slot->gen++;
+            cal->now = time;
+            calendar_drop_top(cal, s);
+            return true;
+        }
+        cal->cancelled--;
+        calendar_drop_top(cal, s);
+    }
+    return false;
+}
+
+CALENDAR_INLINE bool calendar_pop(struct calendar *cal, struct calendar_event *out)
+{
+    return calendar_take(cal, INFINITY, out);
+}
 
 #endif

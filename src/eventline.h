@@ -19,10 +19,13 @@ struct eventline_item {
     uint32_t subject;
 };
 
+/* The waiting items are a ring: items[(head + k) % cap] for k < count, in time order, cap
+ * a power of two (or 0). A fixed-delay line cycles through its ring without moving an
+ * item, and holds only as much memory as waits in it at most. */
 struct eventline {
-    uint32_t kind, subject;       /* of the calendar event that stands for the head */
-    struct eventline_item *items; /* waiting items are items[head..len), in time order */
-    size_t head, len, cap;
+    uint32_t kind, subject; /* of the calendar event that stands for the head */
+    struct eventline_item *items;
+    size_t head, count, cap;
     calendar_handle armed; /* the calendar event for the head; 0 when none */
 };
 
@@ -38,11 +41,23 @@ void eventline_cleanup(struct eventline *l);
 int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject, bool arm);
 
 /* Puts the waiting items in time order (ties by subject) after unordered pushes, and
- * announces the new head to cal. Returns 0, or -1 when the calendar is out of memory. */
+ * announces the new head to cal. Returns 0, or -1 when out of memory (the items are then
+ * unsorted, and nothing is announced). */
 int eventline_sort(struct eventline *l, struct calendar *cal);
 
 /* Takes the head, whose calendar event has just come out, into *out, and announces the next
  * head. Returns 0, or -1 when the calendar is out of memory. */
 int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_item *out);
+
+/* The subject of the item `ahead` places behind the head into *subject, if that many wait:
+ * so a caller can fetch what that item will need into the cache while earlier ones are
+ * handled (events of a line reach their subjects out of order). Returns false otherwise. */
+static inline bool eventline_peek(const struct eventline *l, size_t ahead, uint32_t *subject)
+{
+    if (l->count <= ahead)
+        return false;
+    *subject = l->items[(l->head + ahead) & (l->cap - 1)].subject;
+    return true;
+}
 
 #endif

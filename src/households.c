@@ -3,10 +3,10 @@
 #include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 #include "households.h"
 #include "market.h"
+#include "stream.h"
 
 int household_model_init(struct household_model *hm, const struct scenario *sc)
 {
@@ -75,12 +75,12 @@ uint16_t household_market_row(const struct household_model *hm, enum payment p, 
 void household_draw(const struct household_model *hm, const struct scenario *sc, gsl_rng *r,
                     struct household *hh)
 {
-    double u_dual = gsl_rng_uniform(r);
-    double u_pay = gsl_rng_uniform(r);
-    double u_vuln = gsl_rng_uniform(r);
-    double z_elec = gsl_ran_ugaussian(r);
-    double z_gas = gsl_ran_ugaussian(r);
-    double u_row = gsl_rng_uniform(r);
+    double u_dual = stream_uniform(r);
+    double u_pay = stream_uniform(r);
+    double u_vuln = stream_uniform(r);
+    double z_elec = stream_ugaussian(r);
+    double z_gas = stream_ugaussian(r);
+    double u_row = stream_uniform(r);
 
     int p = 0;
     while (p < PAY_COUNT - 1 && u_pay >= hm->payment_cdf[p])

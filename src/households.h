@@ -47,8 +47,9 @@ struct household_model {
 int household_model_init(struct household_model *hm, const struct scenario *sc);
 void household_model_cleanup(struct household_model *hm);
 
-/* Draws a household's attributes from `r`: always the same six draws, in the same order,
- * so other parts of a scenario do not shift this stream. Channel is the caller's. */
+/* Draws a household's attributes from `r` (made by stream_create): always the same six
+ * draws, in the same order, so other parts of a scenario do not shift this stream. Channel
+ * is the caller's. */
 void household_draw(const struct household_model *hm, const struct scenario *sc, gsl_rng *r,
                     struct household *hh);
 

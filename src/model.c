@@ -12,6 +12,7 @@
 #include "eventline.h"
 #include "households.h"
 #include "market.h"
+#include "memory.h"
 #include "switchsim/model.h"
 #include "offers.h"
 #include "stream.h"
@@ -116,11 +117,9 @@ static bool is_paper(const struct household *h)
     return h->flags & HH_PAPER;
 }
 
-static void trace(struct model *m, double t, const char *event, long subject, int channel,
-                  const char *detail)
+static void trace_write(struct model *m, double t, const char *event, long subject, int channel,
+                        const char *detail)
 {
-    if (!m->trace)
-        return;
     fprintf(m->trace, "%.6f,%s,", t, event);
     if (subject >= 0)
         fprintf(m->trace, "%ld", subject);
@@ -128,6 +127,14 @@ static void trace(struct model *m, double t, const char *event, long subject, in
     if (*detail)
         csv_fwrite(m->trace, detail, strlen(detail));
     fputc('\n', m->trace);
+}
+
+/* Writes an event to the trace, if there is one (inline: most runs have none). */
+static inline void trace(struct model *m, double t, const char *event, long subject, int channel,
+                         const char *detail)
+{
+    if (m->trace)
+        trace_write(m, t, event, subject, channel, detail);
 }
 
 static void count_daily(struct model *m, double t, enum daily_column online_column,
@@ -182,8 +189,8 @@ static int finish(struct model *m, uint32_t i, enum state final, double t)
     if (final == ST_SWITCHED || final == ST_LATE)
         return 0;
     const struct scenario *sc = m->sc;
-    double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
-    double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double u = stream_uniform(m->rng[P_ROUNDS]);
+    double when = stream_uniform(m->rng[P_ROUNDS]);
     double next = floor(t / sc->scenario.interval_days) + 1; /* no int: it may be huge */
     if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds)
         return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
@@ -212,13 +219,13 @@ static int start_entry(struct model *m, uint32_t i, double t)
 {
     m->busy++;
     double rate = m->sc->paper.forms_per_clerk_day;
-    return schedule(m, t + gsl_ran_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
+    return schedule(m, t + stream_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
 }
 
 static double postal_delay(struct model *m)
 {
     const struct scenario *sc = m->sc;
-    return gsl_ran_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
+    return stream_flat(m->rng[P_PAPER], sc->paper.postal_delay_min, sc->paper.postal_delay_max);
 }
 
 /* A household begins a registration: online it counts at once, paper goes in the post for
@@ -250,10 +257,12 @@ static int grow_households(struct model *m)
         return 0;
     if (m->cap_hh >= UINT32_MAX / 2) /* households are numbered in 32 bits */
         return -1;
-    struct household *hh = grow_array(m->hh, &m->cap_hh, sizeof *hh, 1024);
+    size_t cap = m->cap_hh ? m->cap_hh * 2 : 1024;
+    struct household *hh = memory_grow(m->hh, m->cap_hh * sizeof *hh, cap * sizeof *hh);
     if (!hh)
         return -1;
     m->hh = hh;
+    m->cap_hh = cap;
     return 0;
 }
 
@@ -274,7 +283,7 @@ static double arrival_time(struct model *m, double s)
 
 static int next_arrival(struct model *m, int round)
 {
-    m->arr_s += gsl_ran_exponential(m->rng[P_ARRIVALS], 1.0);
+    m->arr_s += stream_exponential(m->rng[P_ARRIVALS], 1.0);
     if (m->arr_s >= m->arr_expected)
         return 0;
     double t = round * m->sc->scenario.interval_days + arrival_time(m, m->arr_s);
@@ -378,7 +387,7 @@ static int on_arrival(struct model *m, int round, double t)
     uint32_t i = (uint32_t)m->n_hh++;
     struct household *h = &m->hh[i];
     household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
-    if (gsl_rng_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
+    if (stream_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
         h->flags |= HH_PAPER;
     h->state = ST_NEW;
     h->round = 0;
@@ -390,7 +399,7 @@ static int on_arrival(struct model *m, int round, double t)
 static int on_register_again(struct model *m, uint32_t i, double t)
 {
     struct household *h = &m->hh[i];
-    double u = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double u = stream_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
     if (h->state == ST_SWITCHED)
         h->market_row = household_market_row(m->setup->households, h->payment, u);
@@ -462,7 +471,7 @@ static int run_auctions(struct model *m, int round, double t)
     int bidders = 0;
     for (size_t s = 0; s < n; s++) {
         bids[s].supplier = (int)s;
-        bids[s].participates = gsl_rng_uniform(m->rng[P_BIDS]) < sc->suppliers[s].participation;
+        bids[s].participates = stream_uniform(m->rng[P_BIDS]) < sc->suppliers[s].participation;
         bidders += bids[s].participates;
     }
     *metric(m, round, M_BIDDERS) = bidders;
@@ -480,7 +489,7 @@ static int run_auctions(struct model *m, int round, double t)
             const struct supplier_row *sup = &sc->suppliers[s];
             double scale = rr->cost_index * ratio;
             double low = sup->cost_low * scale, high = sup->cost_high * scale;
-            double u = gsl_rng_uniform(m->rng[P_BIDS]);
+            double u = stream_uniform(m->rng[P_BIDS]);
             bids[s].cost = low + u * (high - low);
             bids[s].amount =
                 auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n, reserve);
@@ -577,7 +586,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
         (*metric(m, round, M_SAVING_OFFERED_TOTAL)) += h->saving;
     }
 
-    double u = gsl_rng_uniform(m->rng[P_OFFERS]);
+    double u = stream_uniform(m->rng[P_OFFERS]);
     double delay = is_paper(h) ? sc->paper.postal_delay_min +
                                      u * (sc->paper.postal_delay_max - sc->paper.postal_delay_min)
                                : u * sc->offers.email_delay_max_days;
@@ -587,14 +596,14 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     double fail =
         h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
     h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
         h->flags |= HH_CANCELS;
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < fail)
+    if (stream_uniform(m->rng[P_SWITCHING]) < fail)
         h->flags |= HH_FAILS;
-    if (gsl_rng_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
         h->flags |= HH_RETURNS;
     double p = offer_accept_probability(sc, h->saving, is_paper(h), h->flags & HH_VULNERABLE);
-    double e = gsl_ran_exponential(m->rng[P_DECISIONS], 1.0);
+    double e = stream_exponential(m->rng[P_DECISIONS], 1.0);
     double wait = offer_accept_delay(sc, p, e, is_paper(h) ? 0.0 : delay);
     if (m->trace) {
         char detail[96];
@@ -690,11 +699,22 @@ static int on_transferred(struct model *m, uint32_t i, double t)
     double next = floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
     if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
         return 0;
-    double when = gsl_rng_uniform(m->rng[P_ROUNDS]);
+    double when = stream_uniform(m->rng[P_ROUNDS]);
     return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
                     EV_REGISTER, i);
     return 0;
 }
+
+/* Lines reach their households in time order, which is no order in memory: the household
+ * of an item a few places ahead is fetched into the cache while the ones before it are
+ * handled. (A macro: GCC takes a function that does nothing but prefetch for one without
+ * effect, and drops its calls.) */
+#define PREFETCH_AHEAD 32
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 static int dispatch(struct model *m, const struct calendar_event *ev)
 {
@@ -716,6 +736,11 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
         struct eventline_item item;
         if (eventline_pop(&m->lines[s], m->cal, &item))
             return -1;
+        uint32_t ahead;
+        if (eventline_peek(&m->lines[s], PREFETCH_AHEAD, &ahead)) {
+            PREFETCH(&m->hh[ahead]);
+            PREFETCH((const char *)&m->hh[ahead] + sizeof *m->hh - 1); /* may be 2 lines */
+        }
         struct calendar_event due = {item.time, line_kind[s], item.subject};
         return dispatch(m, &due);
     }
@@ -744,7 +769,7 @@ static void model_free(struct model *m)
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
     gsl_rng_free(m->replay);
-    free(m->hh);
+    memory_free(m->hh, m->cap_hh * sizeof *m->hh);
     free(m->queue);
     for (int k = 0; k < LINE_COUNT; k++)
         eventline_cleanup(&m->lines[k]);

@@ -61,7 +61,7 @@ static void test_order(void **state)
     memcpy(sorted, times, N * sizeof *times);
     qsort(sorted, N, sizeof *sorted, cmp_double);
     for (size_t i = 0; i < N; i++) {
-        struct calendar_event ev;
+        struct calendar_event ev = {0};
         assert_true(calendar_next_time(cal) == sorted[i]);
         assert_true(calendar_pop(cal, &ev));
         assert_true(ev.time == sorted[i]);
@@ -114,6 +114,52 @@ static void test_fifo_ties(void **state)
     calendar_destroy(cal);
 }
 
+/* The earliest event is held in front of the heap: events scheduled before it take its
+ * place (and it goes into the heap), ties with it come after it, and cancelling, peeking,
+ * sizes and resetting see it like any other. */
+static void test_front(void **state)
+{
+    (void)state;
+    struct calendar *cal = calendar_create(2);
+    assert_non_null(cal);
+    struct calendar_event ev;
+    calendar_handle h[8] = {0};
+    assert_int_equal(calendar_schedule(cal, 3.0, 0, 30, &h[0]), 0); /* front */
+    assert_int_equal(calendar_schedule(cal, 3.0, 0, 31, &h[1]), 0); /* tie: after it */
+    assert_int_equal(calendar_schedule(cal, 2.0, 0, 20, &h[2]), 0); /* takes the front */
+    assert_int_equal(calendar_schedule(cal, 1.0, 0, 10, &h[3]), 0); /* and again */
+    assert_int_equal(calendar_schedule(cal, 1.0, 0, 11, &h[4]), 0); /* tie with the front */
+    assert_int_equal(calendar_size(cal), 5);
+    assert_true(calendar_next_time(cal) == 1.0);
+    assert_true(calendar_cancel(cal, h[3])); /* cancel the front */
+    assert_false(calendar_cancel(cal, h[3]));
+    assert_int_equal(calendar_size(cal), 4);
+    assert_true(calendar_next_time(cal) == 1.0); /* 11 is next */
+    const uint32_t want[] = {11, 20, 30, 31};
+    for (int k = 0; k < 4; k++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(ev.subject, want[k]);
+        /* A pop followed by an event sooner than everything left: the pattern of an
+         * arrival process, which the front serves without touching the heap. */
+        if (k == 1) {
+            assert_int_equal(calendar_schedule(cal, 2.5, 0, 25, NULL), 0);
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(ev.subject, 25);
+        }
+    }
+    assert_false(calendar_pop(cal, &ev));
+    assert_int_equal(calendar_size(cal), 0);
+    /* A reset drops the front too, and its handle goes stale. */
+    assert_int_equal(calendar_schedule(cal, 4.0, 0, 40, &h[5]), 0);
+    assert_int_equal(calendar_schedule(cal, 5.0, 0, 50, &h[6]), 0);
+    calendar_reset(cal);
+    assert_int_equal(calendar_size(cal), 0);
+    assert_false(calendar_cancel(cal, h[5]));
+    assert_false(calendar_pop(cal, &ev));
+    assert_true(isinf(calendar_next_time(cal)));
+    calendar_destroy(cal);
+}
+
 static void test_cancel(void **state)
 {
     (void)state;
@@ -148,7 +194,7 @@ static void test_cancel(void **state)
     assert_false(calendar_cancel(cal, (UINT64_C(3) << 32) | 1u));
 
     /* A recycled slot gets a new handle; the old one stays dead. */
-    calendar_handle again;
+    calendar_handle again = 0;
     assert_int_equal(calendar_schedule(cal, 4.0, 0, 5, &again), 0);
     assert_true(again != h[0] && again != h[1] && again != h[2]);
     assert_false(calendar_cancel(cal, h[0]));
@@ -195,7 +241,7 @@ static void test_cancel_most(void **state)
     assert_int_equal(calendar_size(cal), kept);
     double last = -1.0;
     uint32_t last_subject = 0;
-    struct calendar_event ev;
+    struct calendar_event ev = {0};
     for (size_t i = 0; i < kept; i++) {
         assert_true(calendar_pop(cal, &ev));
         assert_int_equal(ev.subject % 10, 3);
@@ -381,7 +427,7 @@ static void test_reference(void **state)
                                                 : now + 20.0 * gsl_rng_uniform(r);
             uint32_t kind = (uint32_t)gsl_rng_get(r);
             uint32_t id = (uint32_t)ref.n_issued++;
-            calendar_handle h;
+            calendar_handle h = 0;
             assert_int_equal(calendar_schedule(cal, t, kind, id, &h), 0);
             assert_true(h != 0);
             ref.issued[id] = (struct ref_issued){h, ref.n, 1};
@@ -454,7 +500,7 @@ int main(void)
         cmocka_unit_test(test_order),        cmocka_unit_test(test_fifo_ties),
         cmocka_unit_test(test_cancel),       cmocka_unit_test(test_cancel_most),
         cmocka_unit_test(test_reset),        cmocka_unit_test(test_run),
-        cmocka_unit_test(test_reference),
+        cmocka_unit_test(test_reference),    cmocka_unit_test(test_front),
     };
     return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }

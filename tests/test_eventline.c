@@ -1,6 +1,7 @@
 /* test_eventline.c - event lines beside the calendar: order, arming, sorting, compaction. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,6 +82,143 @@ static void test_sorted_batch(void **state)
     calendar_destroy(cal);
 }
 
+static int item_order(const void *pa, const void *pb)
+{
+    const struct eventline_item *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return (a->subject > b->subject) - (a->subject < b->subject);
+}
+
+/* Sorted batches come out exactly in the order qsort gives by time then subject: with many
+ * equal times, +0 and -0, times over many binades, subjects of every size and in any order,
+ * and items already waiting in the line when the batch is pushed. */
+static void test_sort_matches_qsort(void **state)
+{
+    (void)state;
+    enum { N = 30000, WAITING = 500 };
+    gsl_rng *r = stream_create(11, 0, 0);
+    struct eventline_item *want = malloc((N + WAITING) * sizeof *want);
+    assert_non_null(want);
+    for (int trial = 0; trial < 7; trial++) {
+        struct calendar *cal = calendar_create(16);
+        struct eventline l;
+        eventline_init(&l, KIND_LINE, 0);
+        size_t n = trial == 0 ? 1 : trial == 1 ? 2 : N;
+        size_t waiting = trial >= 4 ? WAITING : 0;
+        /* Items already waiting (at time 0, so that the batch may come due with them), some
+         * popped. */
+        for (size_t i = 0; i < waiting; i++)
+            assert_int_equal(eventline_push(&l, cal, 0.0, (uint32_t)i, true), 0);
+        struct calendar_event ev = {0};
+        struct eventline_item item;
+        for (int k = 0; k < 10 && waiting; k++) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        }
+        size_t m = 0;
+        for (size_t i = 10 * (waiting > 0); i < waiting; i++)
+            want[m++] = (struct eventline_item){0.0, (uint32_t)i};
+        for (size_t i = 0; i < n; i++) {
+            double t;
+            switch (trial) {
+            case 2: /* ties by the thousand */
+            case 6: t = (double)gsl_rng_uniform_int(r, 20); break;
+            case 3: t = ldexp(gsl_rng_uniform(r), (int)gsl_rng_uniform_int(r, 60) - 30); break;
+            default: t = 10.0 + 80.0 * gsl_rng_uniform(r); break;
+            }
+            if (i % 97 == 0)
+                t = i % 2 ? -0.0 : 0.0;
+            uint32_t subject = trial == 5   ? (uint32_t)gsl_rng_get(r)
+                               : trial == 6 ? (uint32_t)i * 7919u /* pushed in subject order */
+                                            : (uint32_t)(n - i) * 7919u;
+            want[m++] = (struct eventline_item){t, subject};
+            assert_int_equal(eventline_push(&l, cal, t, subject, false), 0);
+        }
+        qsort(want, m, sizeof *want, item_order);
+        assert_int_equal(eventline_sort(&l, cal), 0);
+        assert_int_equal(calendar_size(cal), 1);
+        for (size_t i = 0; i < m; i++) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_true(ev.time == want[i].time && item.time == want[i].time);
+            assert_int_equal(item.subject, want[i].subject);
+        }
+        assert_false(calendar_pop(cal, &ev));
+        eventline_cleanup(&l);
+        calendar_destroy(cal);
+    }
+    free(want);
+    gsl_rng_free(r);
+}
+
+/* A fixed-delay line whose ring wraps round, grows while wrapped, holds a large block whose
+ * pages it gives back as its head leaves them, and wraps into those again: every item
+ * comes out once, in order. Then a batch pushed onto a wrapped ring sorts as qsort does. */
+static void test_ring(void **state)
+{
+    (void)state;
+    struct calendar *cal = calendar_create(16);
+    struct eventline l;
+    eventline_init(&l, KIND_LINE, 0);
+    gsl_rng *r = stream_create(6, 0, 0);
+    double t = 0;
+    uint32_t pushed = 0, popped = 0;
+    struct calendar_event ev;
+    struct eventline_item item;
+    /* Waves: fill to a target, drain to a floor; targets cross the sizes where the ring
+     * wraps, grows, and (at 131072 items of 16 bytes) spans huge pages. */
+    static const uint32_t wave[][2] = {{1000, 900}, {1600, 10}, {300000, 200000},
+                                       {350000, 5},  {2000, 0}};
+    for (size_t w = 0; w < sizeof wave / sizeof wave[0]; w++) {
+        while (pushed - popped < wave[w][0])
+            assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+        while (pushed - popped > wave[w][1]) {
+            assert_true(calendar_pop(cal, &ev));
+            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_true(item.time == ev.time);
+            assert_int_equal(item.subject, popped++);
+        }
+    }
+    assert_false(calendar_pop(cal, &ev));
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+
+    /* Wrapped, then a batch: cap 1024, head at 900, items round past the end. */
+    cal = calendar_create(16);
+    eventline_init(&l, KIND_LINE, 0);
+    enum { M = 700 };
+    struct eventline_item want[M];
+    size_t m = 0;
+    for (uint32_t i = 0; i < 1000; i++)
+        assert_int_equal(eventline_push(&l, cal, 100.0 + i, i, true), 0);
+    for (int k = 0; k < 900; k++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+    }
+    for (uint32_t i = 900; i < 1000; i++)
+        want[m++] = (struct eventline_item){100.0 + i, i};
+    while (m < M) {
+        double u = 1000.0 + 100.0 * (double)gsl_rng_uniform_int(r, 50);
+        uint32_t subject = (uint32_t)gsl_rng_uniform_int(r, 1u << 30);
+        want[m++] = (struct eventline_item){u, subject};
+        assert_int_equal(eventline_push(&l, cal, u, subject, false), 0);
+    }
+    assert_true(l.head + l.count > l.cap); /* the case at hand */
+    qsort(want, M, sizeof *want, item_order);
+    assert_int_equal(eventline_sort(&l, cal), 0);
+    for (size_t i = 0; i < M; i++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_true(item.time == want[i].time);
+        assert_int_equal(item.subject, want[i].subject);
+    }
+    assert_false(calendar_pop(cal, &ev));
+    gsl_rng_free(r);
+    eventline_cleanup(&l);
+    calendar_destroy(cal);
+}
+
 /* Many items through a line that is popped and pushed at once (it moves its waiting items
  * to the front as it goes): all come out, in order. */
 static void test_long_run(void **state)
@@ -115,6 +253,8 @@ int main(void)
         cmocka_unit_test(test_fixed_delay),
         cmocka_unit_test(test_sorted_batch),
         cmocka_unit_test(test_long_run),
+        cmocka_unit_test(test_sort_matches_qsort),
+        cmocka_unit_test(test_ring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

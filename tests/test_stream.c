@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "stream.h"
@@ -31,7 +32,7 @@ static void test_reproducible(void **state)
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(c);
-    assert_string_equal(gsl_rng_name(a), "mt19937");
+    assert_string_equal(gsl_rng_name(a), "switchsim-mt19937");
     for (int i = 0; i < 10000; i++)
         assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
     for (int i = 0; i < 777; i++)
@@ -158,6 +159,68 @@ static void test_zero_seed(void **state)
     gsl_rng_free(g4357);
 }
 
+/* Bit for bit the same double: what the fast draws promise against GSL's functions. */
+static void assert_same_double(double a, double b)
+{
+    assert_memory_equal(&a, &b, sizeof a);
+}
+
+/*
+ * stream_mt19937 is GSL's mt19937, number for number, and the inline draws give exactly
+ * GSL's variates: for seeds that GSL treats specially (0 taken as 4357, 2^32 kept as 0),
+ * stream seeds, and ordinary ones; across many blocks of 624, with the kinds of draw
+ * interleaved so that blocks end in the middle of a Gaussian's rejection loop.
+ */
+static void test_same_as_gsl(void **state)
+{
+    (void)state;
+    const unsigned long gsl_seeds[] = {0,          1,          4357,
+                                       5489,       20150202,   1UL << 32,
+                                       0xffffffff, stream_seed(20150202, 0, 0),
+                                       stream_seed(7, 3, 63)};
+    for (size_t k = 0; k < sizeof gsl_seeds / sizeof gsl_seeds[0]; k++) {
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng *s = gsl_rng_alloc(stream_mt19937);
+        assert_non_null(g);
+        assert_non_null(s);
+        gsl_rng_set(g, gsl_seeds[k]);
+        gsl_rng_set(s, gsl_seeds[k]);
+        for (int i = 0; i < 5000; i++) /* through GSL's calls on both */
+            assert_int_equal(gsl_rng_get(g), gsl_rng_get(s));
+        for (int i = 0; i < 5000; i++)
+            assert_int_equal(gsl_rng_get(g), stream_get(s));
+        for (int i = 0; i < 20000; i++) {
+            switch (i % 7) {
+            case 0: assert_same_double(gsl_rng_uniform(g), stream_uniform(s)); break;
+            case 1: assert_same_double(gsl_rng_uniform_pos(g), stream_uniform_pos(s)); break;
+            case 2: assert_same_double(gsl_ran_exponential(g, 1.0), stream_exponential(s, 1.0));
+                    break;
+            case 3: assert_same_double(gsl_ran_exponential(g, 0.0125), stream_exponential(s, 0.0125));
+                    break;
+            case 4: assert_same_double(gsl_ran_flat(g, 1.0, 3.0), stream_flat(s, 1.0, 3.0)); break;
+            default: assert_same_double(gsl_ran_ugaussian(g), stream_ugaussian(s)); break;
+            }
+        }
+        /* Reseeding in the middle of a block starts afresh, as GSL does. */
+        gsl_rng_set(g, gsl_seeds[k] + 1);
+        gsl_rng_set(s, gsl_seeds[k] + 1);
+        for (int i = 0; i < 1000; i++)
+            assert_same_double(gsl_rng_uniform(g), stream_uniform(s));
+        gsl_rng_free(g);
+        gsl_rng_free(s);
+    }
+    /* And stream_create seeds as gsl_rng_mt19937 seeded with stream_seed. */
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *s = stream_create(20150202, 5, 3);
+    assert_non_null(g);
+    assert_non_null(s);
+    gsl_rng_set(g, stream_seed(20150202, 5, 3));
+    for (int i = 0; i < 2000; i++)
+        assert_same_double(gsl_ran_ugaussian(g), stream_ugaussian(s));
+    gsl_rng_free(g);
+    gsl_rng_free(s);
+}
+
 /* Uniform pairs from two purposes, or two replications, are uncorrelated. */
 static void test_independent_purposes(void **state)
 {
@@ -253,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_reproducible),         cmocka_unit_test(test_distinct_sequences),
         cmocka_unit_test(test_seed_injective),       cmocka_unit_test(test_zero_seed),
         cmocka_unit_test(test_independent_purposes), cmocka_unit_test(test_uniformity),
+        cmocka_unit_test(test_same_as_gsl),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }
