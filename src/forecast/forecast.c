@@ -209,18 +209,12 @@ void forecast_result_cleanup(struct forecast_result *r)
 
 /* ---- for people ---- */
 
-/* A figure for people: shares as %, money with £, counts with thousands separators. */
+/* A figure for people, printed as every other command prints that metric. */
 static char *figure(char *buf, size_t size, double x, enum forecast_figure f)
 {
-    char num[64];
-    if (isnan(x))
-        snprintf(buf, size, "-");
-    else if (f == FORECAST_CONVERSION)
-        snprintf(buf, size, "%.1f%%", 100 * x);
-    else
-        snprintf(buf, size, "%s%s", f >= FORECAST_SAVING_MEAN ? "£" : "",
-                 output_number(num, sizeof num, x, 0));
-    return buf;
+    static const enum metric_unit units[FORECAST_COUNT] = {
+        UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_SHARE, UNIT_POUND, UNIT_POUND};
+    return metric_figure(buf, size, x, units[f], false);
 }
 
 void forecast_print(const struct forecast_result *r, FILE *out)
@@ -228,7 +222,7 @@ void forecast_print(const struct forecast_result *r, FILE *out)
     static const char *const labels[FORECAST_COUNT] = {
         "registered", "registered on paper", "switched",
         "conversion", "saving per switcher", "saving, total/year"};
-    char a[48], b[48], c[48], d[48], e[48];
+    char a[48], b[48], c[48], d[48], e[48], g[48];
     fprintf(out,
             "%s: forecast from %d day%s of sign-ups%s, %d replications\n"
             "  expected sign-ups (posterior) %s, sd %s; paper share %.1f%%\n",
@@ -236,27 +230,35 @@ void forecast_print(const struct forecast_result *r, FILE *out)
             r->auction ? " and the auction's result" : "", r->ex.replications,
             figure(a, sizeof a, r->expected_mean, FORECAST_REGISTERED),
             figure(b, sizeof b, r->expected_sd, FORECAST_REGISTERED), 100 * r->paper_share_mean);
-    fprintf(out, "  %-24s %12s %12s   %-24s %s\n", "figure", "so far", "median", "50% range",
-            "90% range");
+    output_cell(out, "  figure", 27, -1);
+    output_cell(out, "so far", 12, 1);
+    output_cell(out, "median", 13, 1);
+    fputs("   50% range                  90% range\n", out);
     for (int k = 0; k < FORECAST_COUNT; k++) {
         const struct forecast_row *row = &r->rows[k];
-        char r50[80], r90[80];
+        char r50[100], r90[100];
         snprintf(r50, sizeof r50, "%s to %s", figure(a, sizeof a, row->lo50, k),
                  figure(b, sizeof b, row->hi50, k));
         snprintf(r90, sizeof r90, "%s to %s", figure(c, sizeof c, row->lo90, k),
                  figure(d, sizeof d, row->hi90, k));
-        fprintf(out, "  %-24s %12s %12s   %-24s %s\n", labels[k],
-                figure(e, sizeof e, row->observed, k), figure(a, sizeof a, row->median, k), r50,
-                r90);
+        fputs("  ", out);
+        output_cell(out, labels[k], 25, -1);
+        output_cell(out, figure(e, sizeof e, row->observed, k), 12, 1);
+        output_cell(out, figure(a, sizeof a, row->median, k), 13, 1);
+        fputs("   ", out);
+        output_cell(out, r50, 27, -1);
+        fprintf(out, "%s\n", r90);
     }
     const struct forecast_row *reg = &r->rows[FORECAST_REGISTERED],
                               *sw = &r->rows[FORECAST_SWITCHED];
     fprintf(out,
-            "By day %d, %s households have registered; we expect %s to %s by the deadline and "
-            "%s to %s to switch (90%% range).\n",
+            "By day %d, %s households have signed up. We expect %s to %s sign-ups by the\n"
+            "deadline, and %s to %s households to switch (median %s): the 90%% forecast range,\n"
+            "where 9 campaigns in 10 like this one land.\n",
             r->observed_days, figure(a, sizeof a, reg->observed, FORECAST_REGISTERED),
             figure(b, sizeof b, reg->lo90, FORECAST_REGISTERED),
             figure(c, sizeof c, reg->hi90, FORECAST_REGISTERED),
             figure(d, sizeof d, sw->lo90, FORECAST_SWITCHED),
-            figure(e, sizeof e, sw->hi90, FORECAST_SWITCHED));
+            figure(e, sizeof e, sw->hi90, FORECAST_SWITCHED),
+            figure(g, sizeof g, sw->median, FORECAST_SWITCHED));
 }
