@@ -1,0 +1,270 @@
+/* auction_day.c - auction day and after: every lot's reverse auction, each registered
+ * household's personal offer and its answer, cooling off, the transfer, and the saving. */
+#include <stdlib.h>
+
+#include "auction.h"
+#include "market.h"
+#include "model_int.h"
+#include "offers.h"
+
+static int record_bid(struct model *m, const struct bid_record *b)
+{
+    struct replication *r = m->out;
+    if (r->n_bids == r->cap_bids) {
+        struct bid_record *bids = model_grow_array(r->bids, &r->cap_bids, sizeof *bids, 64);
+        if (!bids)
+            return -1;
+        r->bids = bids;
+    }
+    r->bids[r->n_bids++] = *b;
+    return 0;
+}
+
+/* Runs the auction of every lot: participation and costs are drawn in a fixed order (all
+ * suppliers, all lots) whatever happens, so bids draw the same numbers in every scenario. */
+static int run_auctions(struct model *m, int round, double t)
+{
+    const struct scenario *sc = m->sc;
+    const struct model_setup *setup = m->setup;
+    size_t n = sc->n_suppliers;
+    const struct round_row *rr = &sc->round_rows[round];
+    struct bid *bids = malloc(n * sizeof *bids);
+    if (!bids)
+        return -1;
+    int bidders = 0;
+    for (size_t s = 0; s < n; s++) {
+        bids[s].supplier = (int)s;
+        bids[s].participates = stream_uniform(m->rng[P_BIDS]) < sc->suppliers[s].participation;
+        bidders += bids[s].participates;
+    }
+    *metric(m, round, M_BIDDERS) = bidders;
+    *metric(m, round, M_AUCTION_FAILED) = 0;
+    double dd_reference = market_reference_cost(sc, setup->best_row[PAY_DIRECT_DEBIT], 1.0);
+    for (int lot = 0; lot < PAY_COUNT; lot++) {
+        int best = setup->best_row[lot];
+        double market_best = best >= 0 ? market_reference_cost(sc, best, rr->market_index) : 0;
+        double benchmark = sc->auction.benchmark == BENCHMARK_AVERAGE
+                               ? market_average_cost(sc, (enum payment)lot, rr->market_index)
+                               : market_best;
+        double reserve = benchmark - sc->auction.reserve_margin;
+        double ratio = best >= 0 ? market_reference_cost(sc, best, 1.0) / dd_reference : 1.0;
+        for (size_t s = 0; s < n; s++) {
+            const struct supplier_row *sup = &sc->suppliers[s];
+            double scale = rr->cost_index * ratio;
+            double low = sup->cost_low * scale, high = sup->cost_high * scale;
+            double u = stream_uniform(m->rng[P_BIDS]);
+            bids[s].cost = low + u * (high - low);
+            bids[s].amount =
+                auction_bid(sup, sc->auction.rule, bids[s].cost, low, high, n, reserve);
+        }
+        struct auction_result res;
+        const struct model_observed *obs = m->setup->observed;
+        if (round == 0 && obs && obs->auction) {
+            /* a live forecast after auction day: the observed result, whoever bid what */
+            bool won = best >= 0 && !isnan(obs->price[lot]);
+            res = (struct auction_result){.failed = !won,
+                                          .winner = won ? 0 : -1,
+                                          .price = won ? obs->price[lot] : NAN,
+                                          .runner_up = -1,
+                                          .runner_price = NAN,
+                                          .bidders = bidders};
+        } else if (best >= 0) {
+            auction_clear(bids, n, sc->auction.rule, reserve, &res);
+        } else {
+            res = (struct auction_result){
+                .failed = true, .winner = -1, .runner_up = -1, .price = NAN, .runner_price = NAN};
+        }
+        m->lot_failed[lot] = res.failed;
+        if (res.failed && best >= 0) /* a lot the market has no tariff for holds nobody */
+            (*metric(m, round, M_AUCTION_FAILED))++;
+        if (lot == PAY_DIRECT_DEBIT) {
+            *metric(m, round, M_WINNING_ANNUAL_COST) = res.failed ? NAN : res.price;
+            *metric(m, round, M_MARKET_BEST_COST) = market_best;
+        }
+        /* The winning tariff is the lot's best market tariff scaled to the price. */
+        double shape_cost = best >= 0 ? market_reference_cost(sc, best, 1.0) : 1.0;
+        int who[2] = {res.winner, res.runner_up};
+        double price[2] = {res.price, res.runner_price};
+        for (int k = 0; k < 2; k++) {
+            m->lot_offer[lot][k] = who[k];
+            m->lot_factor[lot][k] = who[k] >= 0 ? price[k] / shape_cost : 0;
+            double cap = who[k] >= 0 && !(round == 0 && obs && obs->auction)
+                             ? sc->suppliers[who[k]].capacity
+                             : 0;
+            m->winner_capacity_left[lot][k] = cap > 0 ? cap : INFINITY;
+        }
+        for (size_t s = 0; s < n; s++) {
+            bool observed_result = round == 0 && obs && obs->auction;
+            struct bid_record b = {(uint16_t)round, (uint8_t)lot,
+                                   (uint8_t)(observed_result           ? 0
+                                             : (int)s == res.winner    ? 1
+                                             : (int)s == res.runner_up ? 2
+                                                                       : 0),
+                                   (uint16_t)s, bids[s].participates ? bids[s].amount : NAN};
+            if (record_bid(m, &b)) {
+                free(bids);
+                return -1;
+            }
+        }
+        if (m->trace) {
+            char detail[200];
+            if (res.failed)
+                snprintf(detail, sizeof detail, "lot %s failed: %d bidders, reserve %.2f",
+                         scenario_payment_name((enum payment)lot), res.bidders, reserve);
+            else
+                snprintf(detail, sizeof detail, "lot %s won by %s at %.2f (reserve %.2f)",
+                         scenario_payment_name((enum payment)lot),
+                         round == 0 && obs && obs->auction ? "(observed)"
+                                                           : sc->suppliers[res.winner].name,
+                         res.price, reserve);
+            trace(m, t, "auction", -1, -1, detail);
+        }
+    }
+    free(bids);
+    return 0;
+}
+
+/* Makes household i its personal offer and draws its answer. */
+static int make_offer(struct model *m, uint32_t i, int round, double t)
+{
+    const struct scenario *sc = m->sc;
+    struct household *h = &m->hh[i];
+    int lot = h->payment, k = 0;
+    while (k < 2 && (m->lot_offer[lot][k] < 0 || m->winner_capacity_left[lot][k] < 1))
+        k++;
+    if (m->lot_failed[lot] || k == 2) {
+        (*metric(m, round, M_NO_OFFER))++;
+        trace(m, t, "no_offer", i, is_paper(h), m->lot_failed[lot] ? "lot failed" : "capacity");
+        return model_finish(m, i, ST_NO_OFFER, t);
+    }
+    m->winner_capacity_left[lot][k] -= 1;
+    double index = sc->round_rows[round].market_index;
+    const struct tariff *shape = &sc->market[m->setup->best_row[lot]].tariff;
+    double current = household_cost(h, &sc->market[h->market_row].tariff) * index;
+    double offered = household_cost(h, shape) * m->lot_factor[lot][k];
+    h->saving = (float)(current - offered);
+    (*metric(m, round, M_OFFERS))++;
+    if (h->saving > 0) {
+        (*metric(m, round, M_OFFERS_SAVING))++;
+        (*metric(m, round, M_SAVING_OFFERED_TOTAL)) += h->saving;
+    }
+
+    double u = stream_uniform(m->rng[P_OFFERS]);
+    double delay = is_paper(h) ? sc->paper.postal_delay_min +
+                                     u * (sc->paper.postal_delay_max - sc->paper.postal_delay_min)
+                               : u * sc->offers.email_delay_max_days;
+    double receipt = t + sc->offers.send_delay_days + delay;
+    /* What a switch would meet is drawn now, in household order, so that two scenarios on
+     * common random numbers give each household the same fate whoever else accepts. */
+    double fail =
+        h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
+    h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
+        h->flags |= HH_CANCELS;
+    if (stream_uniform(m->rng[P_SWITCHING]) < fail)
+        h->flags |= HH_FAILS;
+    if (stream_uniform(m->rng[P_SWITCHING]) < sc->rounds.return_prob)
+        h->flags |= HH_RETURNS;
+    double p = offer_accept_probability(sc, h->saving, is_paper(h), h->flags & HH_VULNERABLE);
+    double e = stream_exponential(m->rng[P_DECISIONS], 1.0);
+    double wait = offer_accept_delay(sc, p, e, is_paper(h) ? 0.0 : delay);
+    if (m->trace) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "saving %.2f, p %.3f%s", h->saving, p,
+                 k ? ", runner-up" : "");
+        trace(m, t, "offer", i, is_paper(h), detail);
+    }
+    /* Every draw above is made for every offer, so the streams stay aligned whoever saves. */
+    if (!(h->saving > 0)) {
+        (*metric(m, round, M_NO_SAVING))++;
+        trace(m, t, "no_saving", i, is_paper(h), "its current deal costs no more than the offer");
+        return model_finish(m, i, ST_NO_SAVING, receipt + sc->offers.window_days);
+    }
+    if (wait < 0) {
+        (*metric(m, round, M_DECLINED))++;
+        trace(m, t, "decline", i, is_paper(h), "lets the acceptance window pass");
+        return model_finish(m, i, ST_DECLINED, receipt + sc->offers.window_days);
+    }
+    h->state = ST_ACCEPTING;
+    return line_push(m, LINE_ACCEPT, receipt + wait, i, false); /* sorted after the offers */
+}
+
+int model_on_auction(struct model *m, int round, double t)
+{
+    assert(round == m->next_auction);
+    *metric(m, round, M_PAPER_LATE) = (double)m->paper_pending;
+    if (run_auctions(m, round, t))
+        return -1;
+    m->next_auction = round + 1;
+    for (size_t i = 0; i < m->n_hh; i++) {
+        if (m->hh[i].state != ST_ENTERED)
+            continue;
+        assert(m->hh[i].round == round);
+        if (make_offer(m, (uint32_t)i, round, t))
+            return -1;
+    }
+    if (eventline_sort(&m->lines[LINE_ACCEPT], m->cal))
+        return -1;
+    if (round + 1 < m->sc->scenario.rounds)
+        return schedule(m, (round + 1) * m->sc->scenario.interval_days, EV_ROUND_START,
+                        (uint32_t)round + 1);
+    return 0;
+}
+
+int model_on_accept(struct model *m, uint32_t i, double t)
+{
+    struct household *h = &m->hh[i];
+    h->state = ST_COOLING;
+    (*metric(m, h->round, M_ACCEPTED))++;
+    count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
+    trace(m, t, "accept", i, is_paper(h), "");
+    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, i, true);
+}
+
+int model_on_cooled(struct model *m, uint32_t i, double t)
+{
+    struct household *h = &m->hh[i];
+    if (h->flags & HH_CANCELS) {
+        (*metric(m, h->round, M_CANCELLED))++;
+        trace(m, t, "cancel", i, is_paper(h), "");
+        return model_finish(m, i, ST_CANCELLED, t);
+    }
+    h->state = ST_TRANSFER;
+    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, i, true);
+}
+
+int model_on_transferred(struct model *m, uint32_t i, double t)
+{
+    const struct scenario *sc = m->sc;
+    struct household *h = &m->hh[i];
+    if (h->flags & HH_FAILS) {
+        (*metric(m, h->round, M_FAILED))++;
+        trace(m, t, "transfer_failed", i, is_paper(h), "");
+        return model_finish(m, i, ST_FAILED, t);
+    }
+    (*metric(m, h->round, M_SWITCHED))++;
+    (*metric(m, h->round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
+    (*metric(m, h->round, M_SAVING_TOTAL)) += h->saving;
+    count_daily(m, t, DAILY_SWITCHED_ONLINE, h);
+    count_day(m, t, DAY_SWITCHED);
+    struct model_totals *tot = m->totals;
+    double bin = (double)h->saving / sc->output.savings_bin;
+    size_t slot = h->saving < 0 ? 0 : bin >= (double)tot->bins ? tot->bins + 1 : (size_t)bin + 1;
+    tot->hist[slot]++;
+    if (m->trace) {
+        char detail[48];
+        snprintf(detail, sizeof detail, "saving %.2f", h->saving);
+        trace(m, t, "switched", i, is_paper(h), detail);
+    }
+    if (model_finish(m, i, ST_SWITCHED, t))
+        return -1;
+    /* When the fixed term ends, a switcher may come back to the next round after it. */
+    double next = floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
+    if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
+        return 0;
+    double when = stream_uniform(m->rng[P_ROUNDS]);
+    return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
+                    EV_REGISTER, i);
+    return 0;
+}
+
