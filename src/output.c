@@ -272,6 +272,20 @@ static bool ours(const char *name)
     return name[0] == '.' && len > 4 && !strcmp(name + len - 4, ".tmp");
 }
 
+void output_remove_flat_at(int fd, const char *name)
+{
+    int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+    for (struct dirent *f; sd && (f = readdir(sd));)
+        if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+            unlinkat(sub, f->d_name, 0);
+    if (sd)
+        closedir(sd);
+    else if (sub >= 0)
+        close(sub);
+    unlinkat(fd, name, AT_REMOVEDIR);
+}
+
 /* A stream over the folder open as fd, from its first entry, leaving fd open. */
 static DIR *open_again(int fd)
 {
@@ -294,16 +308,7 @@ static void remove_ours(int fd)
             continue;
         if (unlinkat(fd, e->d_name, 0) == 0 || errno != EISDIR)
             continue;
-        int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
-        for (struct dirent *f; sd && (f = readdir(sd));)
-            if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
-                unlinkat(sub, f->d_name, 0);
-        if (sd)
-            closedir(sd);
-        else if (sub >= 0)
-            close(sub);
-        unlinkat(fd, e->d_name, AT_REMOVEDIR);
+        output_remove_flat_at(fd, e->d_name);
     }
     closedir(d);
 }

@@ -24,15 +24,14 @@ extern char **environ;
 
 #define tmp testutil_tmp
 
-/* The folder switchsim runs in: NULL for the test's own. */
+/* Runs switchsim with args (NULL-terminated), stdout and stderr into files in tmp, in the
+ * folder sim_cwd (NULL for the test's own); returns the exit status. */
 static const char *sim_cwd;
 
-/* Runs switchsim with args (NULL-terminated), stdout and stderr into files in tmp;
- * returns the exit status. */
 static int sim(const char *first, ...)
 {
     char bin[4096];
-    if (!realpath(getenv("SWITCHSIM_BIN") ? getenv("SWITCHSIM_BIN") : "build/switchsim", bin))
+    if (!realpath(testutil_binary(), bin))
         fail_msg("no switchsim binary to test");
     char *argv[64] = {bin};
     int argc = 1;
@@ -45,18 +44,10 @@ static int sim(const char *first, ...)
     char out[200], err[200];
     snprintf(out, sizeof out, "%s/stdout", tmp);
     snprintf(err, sizeof err, "%s/stderr", tmp);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (sim_cwd)
-        posix_spawn_file_actions_addchdir_np(&fa, sim_cwd);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int status;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    testutil_run_cwd = sim_cwd;
+    int rc = testutil_run(argv, NULL, out, err, 300);
+    testutil_run_cwd = NULL;
+    return rc;
 }
 
 static bool starts_with(const char *s, const char *prefix)

@@ -1,4 +1,5 @@
 /* testutil.c - what the tests share: temporary folders, whole files, and text checks. */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -165,6 +166,8 @@ pid_t testutil_start(char *const argv[], const char *in_path, const char *out_pa
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (testutil_run_cwd)
+        posix_spawn_file_actions_addchdir_np(&fa, testutil_run_cwd);
     /* a full disk, as far as the child can tell: files stop growing at the limit, and a
      * write past it fails with EFBIG (SIGXFSZ ignored, as the child inherits) */
     struct rlimit saved_limit;
@@ -216,6 +219,7 @@ int testutil_run(char *const argv[], const char *in_path, const char *out_path,
 
 long testutil_run_max_rss_kb;
 unsigned long testutil_run_file_limit;
+const char *testutil_run_cwd;
 
 const char *testutil_binary(void)
 {

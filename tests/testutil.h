@@ -76,6 +76,9 @@ extern long testutil_run_max_rss_kb;
  * (RLIMIT_FSIZE): a disk that fills up, as far as they can tell. */
 extern unsigned long testutil_run_file_limit;
 
+/* When not NULL, the folder the processes testutil_run starts run in. */
+extern const char *testutil_run_cwd;
+
 /* The switchsim binary under test: $SWITCHSIM_BIN, else build/switchsim. */
 const char *testutil_binary(void);
 

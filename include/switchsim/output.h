@@ -20,6 +20,10 @@ int output_make_dir(const char *dir);
  * the left (align < 0) or the right (align > 0). */
 void output_cell(FILE *out, const char *text, int width, int align);
 
+/* Removes folder `name` in the folder open as fd with the files in it (one level: what
+ * switchsim's own working folders hold; a link is removed, never followed). */
+void output_remove_flat_at(int fd, const char *name);
+
 /* Writes into buf the default folder for the results or charts of `name` under `parent`
  * ("results" or "plots"): PARENT/NAME with every byte but ASCII letters, digits, '_', '-',
  * '.' (not first) and UTF-8 characters made '_' (and those of invalid UTF-8, C1 controls and

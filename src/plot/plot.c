@@ -43,16 +43,7 @@ static void stage_remove_stale(int fd)
     for (struct dirent *e; d && (e = readdir(d));) {
         if (strncmp(e->d_name, ".plot-", 6) || strlen(e->d_name) != 12)
             continue;
-        int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
-        for (struct dirent *f; sd && (f = readdir(sd));)
-            if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
-                unlinkat(sub, f->d_name, 0);
-        if (sd)
-            closedir(sd);
-        else if (sub >= 0)
-            close(sub);
-        unlinkat(fd, e->d_name, AT_REMOVEDIR);
+        output_remove_flat_at(fd, e->d_name);
     }
     if (d)
         closedir(d);
