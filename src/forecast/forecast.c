@@ -11,12 +11,13 @@
 #include "switchsim/output.h"
 #include "switchsim/results.h"
 
-static const char *const figure_names[FORECAST_COUNT] = {
-    "registered", "registered_paper", "switched", "conversion", "saving_mean", "saving_total"};
+/* The metric each figure is (sign-ups count paper forms when received, not when entered). */
+static const enum metric figure_metric[FORECAST_COUNT] = {
+    M_REGISTERED, M_REGISTERED_PAPER, M_SWITCHED, M_CONVERSION, M_SAVING_MEAN, M_SAVING_TOTAL};
 
 const char *forecast_figure_name(enum forecast_figure f)
 {
-    return figure_names[f];
+    return metric_name(figure_metric[f]);
 }
 
 /* The last day of round 1 (its sign-ups and switches), exclusive. */
@@ -86,7 +87,7 @@ static void write_forecast_csv(FILE *f, const struct forecast_result *r)
     fputs("metric,observed,median,lo50,hi50,lo90,hi90\n", f);
     for (int k = 0; k < FORECAST_COUNT; k++) {
         const struct forecast_row *row = &r->rows[k];
-        fputs(figure_names[k], f);
+        fputs(forecast_figure_name((enum forecast_figure)k), f);
         double v[] = {row->observed, row->median, row->lo50, row->hi50, row->lo90, row->hi90};
         for (size_t c = 0; c < 6; c++) {
             fputc(',', f);
@@ -212,16 +213,11 @@ void forecast_result_cleanup(struct forecast_result *r)
 /* A figure for people, printed as every other command prints that metric. */
 static char *figure(char *buf, size_t size, double x, enum forecast_figure f)
 {
-    static const enum metric_unit units[FORECAST_COUNT] = {
-        UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_SHARE, UNIT_POUND, UNIT_POUND};
-    return metric_figure(buf, size, x, units[f], false);
+    return metric_figure(buf, size, x, metric_info(figure_metric[f])->unit, false);
 }
 
 void forecast_print(const struct forecast_result *r, FILE *out)
 {
-    static const char *const labels[FORECAST_COUNT] = {
-        "registered", "registered on paper", "switched",
-        "conversion", "saving per switcher", "saving, total/year"};
     char a[48], b[48], c[48], d[48], e[48], g[48];
     fprintf(out,
             "%s: forecast from %d day%s of sign-ups%s, %d replications\n"
@@ -242,7 +238,7 @@ void forecast_print(const struct forecast_result *r, FILE *out)
         snprintf(r90, sizeof r90, "%s to %s", figure(c, sizeof c, row->lo90, k),
                  figure(d, sizeof d, row->hi90, k));
         fputs("  ", out);
-        output_cell(out, labels[k], 25, -1);
+        output_cell(out, metric_brief(figure_metric[k]), 25, -1);
         output_cell(out, figure(e, sizeof e, row->observed, k), 12, 1);
         output_cell(out, figure(a, sizeof a, row->median, k), 13, 1);
         fputs("   ", out);
