@@ -420,6 +420,10 @@ int output_set_hold(const char *dir, struct output_set *set, struct error *err)
             rc = error_set(err, ERROR_SYSTEM, dir, 0, "",
                            "another switchsim is writing results into this folder; wait for it "
                            "to finish, or choose another folder with -o");
+            /* not ours: even when our mkdir made it, the other holds it now */
+            close(set->fd);
+            set->fd = -1;
+            set->created = false;
             break;
         }
         /* a set swapped in between open and flock: hold the folder now there instead */
@@ -517,8 +521,10 @@ int output_set_write(struct output_set *set, size_t n, const char *const *names,
 
 void output_set_release(struct output_set *set)
 {
-    if (set->created)
-        rmdir(set->path); /* only when still empty: nothing was written */
+    /* Removed only while held, and only when still empty (nothing was written): a folder
+     * another switchsim holds is never taken from under it. */
+    if (set->created && set->fd >= 0)
+        rmdir(set->path);
     if (set->fd >= 0)
         close(set->fd);
     set->fd = -1;
