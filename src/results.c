@@ -38,6 +38,12 @@ void results_summary(const struct experiment *ex, int r, enum metric m, struct s
     if (rc || accum_summary(&acc, out))
         stats_summary(NULL, 0, 1, NULL, out); /* out of memory: nothing known */
     accum_cleanup(&acc);
+    /* Every metric is at least 0, and a share at most 1: the t interval of a mean near a
+     * bound is cut there (-0.02 failed lots means nothing to anyone). */
+    if (out->ci_low < 0)
+        out->ci_low = 0;
+    if (metric_info(m)->unit == UNIT_SHARE && out->ci_high > 1)
+        out->ci_high = 1;
 }
 
 static void put_round(FILE *f, int r, int rounds)
