@@ -194,9 +194,12 @@ int metric_about_extra(double lo, double hi, enum metric_unit u)
 {
     if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
         return 0;
-    for (int extra = 0; extra < 3; extra++) {
-        char a[64], b[64];
-        if (strcmp(metric_about(a, sizeof a, lo, u, extra), metric_about(b, sizeof b, hi, u, extra)))
+    for (int extra = 0; extra < 3; extra++) { /* the bounds and their middle all read apart */
+        char a[64], b[64], c[64];
+        metric_about(a, sizeof a, lo, u, extra);
+        metric_about(b, sizeof b, (lo + hi) / 2, u, extra);
+        metric_about(c, sizeof c, hi, u, extra);
+        if (strcmp(a, b) && strcmp(b, c))
             return extra;
     }
     return 3;

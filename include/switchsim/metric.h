@@ -107,7 +107,7 @@ char *metric_figure(char *buf, size_t size, double x, enum metric_unit u, bool c
 char *metric_about(char *buf, size_t size, double x, enum metric_unit u, int extra);
 
 /* The extra significant figures (0 to 3) metric_about needs for the bounds lo < hi of a
- * range to read apart; 0 when they are not finite. */
+ * range and its middle to read apart; 0 when they are not finite. */
 int metric_about_extra(double lo, double hi, enum metric_unit u);
 
 /* Metric m over `rounds` rounds whose values are x[r * M_COUNT + m], by its rollup. */

@@ -169,8 +169,8 @@ void gp_dat_stat(FILE *f, const struct plot_stat *st, double scale)
 }
 
 /* Opens CHART.gp with the terminal (height in px at 1600 px wide; 0 for 1000), output and
- * common style set. The script draws in the job's format, or in the one its variable
- * chart_format names (gnuplot -e "chart_format='svg'" CHART.gp). */
+ * common style set. The script draws in the job's format, or in the one its first argument
+ * names (gnuplot -c CHART.gp svg). */
 FILE *gp_open(struct plot_job *j, const char *chart, const char *about, int height)
 {
     char file[96];
@@ -180,11 +180,11 @@ FILE *gp_open(struct plot_job *j, const char *chart, const char *about, int heig
         return NULL;
     fprintf(f,
             "# %s - %s.\n# Draws %s.%s from %s.dat; rerun it in this folder: gnuplot %s\n"
-            "# (or in another format: gnuplot -e \"chart_format='svg'\" %s; png, svg or pdf)\n\n",
+            "# (or in another format: gnuplot -c %s svg; png, svg or pdf)\n\n",
             file, about, chart, j->fmt, chart, file, file);
     if (height <= 0)
         height = 1000;
-    fprintf(f, "if (!exists(\"chart_format\")) chart_format = '%s'\n", j->fmt);
+    fprintf(f, "chart_format = ARGC > 0 ? ARG1 : '%s'\n", j->fmt);
     fprintf(f,
             "if (chart_format eq 'svg') {\n"
             "    set terminal svg size 1600,%d font 'Sans,18' linewidth 2 noenhanced "
@@ -395,7 +395,7 @@ static void gp_message(char *msg, char *out, size_t size)
 int gp_run(struct plot_job *j, const char *chart, const char *fmt, int stage)
 {
     char script[96], path[PLOT_PATH_SIZE], set[64];
-    snprintf(set, sizeof set, "chart_format='%s'", fmt); /* png, svg or pdf: no user text */
+    snprintf(set, sizeof set, "%s", fmt); /* png, svg or pdf: no user text */
     snprintf(script, sizeof script, "%s.gp", chart);
     snprintf(path, sizeof path, "%s/%s", j->out, script); /* as errors name it */
     int ep[2], op[2]; /* exec failure report; gnuplot's messages */
@@ -412,8 +412,8 @@ int gp_run(struct plot_job *j, const char *chart, const char *fmt, int stage)
     pid_t pid = fork();
     if (pid == 0) {
         char arg0[] = "gnuplot";
-        char arg1[] = "-e";
-        char *argv[] = {arg0, arg1, set, script, NULL};
+        char arg1[] = "-c";
+        char *argv[] = {arg0, arg1, script, set, NULL};
         int report[2] = {0, 0}, null = open("/dev/null", O_RDWR);
         close(ep[0]);
         close(op[0]);

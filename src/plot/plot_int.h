@@ -264,7 +264,7 @@ struct gp_scale gp_axis_nice(double lo, double hi, int from_zero, int integer);
 void gp_axis(FILE *f, const char *ax, struct gp_scale a, enum metric_unit u, const char *plus);
 
 /* Draws CHART from CHART.gp in the private folder, in format fmt (png, svg or pdf: the
- * script's chart_format). Returns 0 (staged when stage), -1 with the error recorded, -2
+ * script's argument). Returns 0 (staged when stage), -1 with the error recorded, -2
  * when gnuplot is not installed. */
 int gp_run(struct plot_job *j, const char *chart, const char *fmt, int stage);
 

@@ -118,9 +118,9 @@ static int chart_savings(struct plot_job *j, const struct plot_hist *h, double r
              isfinite(mean) ? metric_figure(n, sizeof n, mean, UNIT_POUND, false) : "-",
              metric_figure(at, sizeof at, median, UNIT_POUND, false), more[0] ? " " : "", more);
     snprintf(cap, sizeof cap,
-             "How much each switching household saves a year. Bars count households in £%.0f "
-             "steps%s.",
-             h->hi[0] - h->lo[0], reps > 1 ? ", averaged over the simulated campaigns" : "");
+             "How much each switching household saves a year. Bars count households in equal "
+             "steps of saving%s.",
+             reps > 1 ? ", averaged over the simulated campaigns" : "");
     return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
@@ -391,11 +391,12 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
         if (bottom)
             continue; /* named once, above the top panels */
         char at[64];
-        snprintf(at, sizeof at, "first %.10g, graph 1.02", mk->day[i]);
-        gp_label(f, mk->what[i], at, "left", "rotate by 45 font ',13' textcolor rgb '#555555'");
+        snprintf(at, sizeof at, "first %.10g, graph 0.98", mk->day[i]);
+        gp_label(f, mk->what[i], at, "right",
+                 "rotate by 90 offset character -0.5,0 font ',13' textcolor rgb '#555555'");
     }
     if (key)
-        fputs("set key top left noopaque samplen 3 spacing 1.1\n", f);
+        fputs("set key top right noopaque samplen 3 spacing 1.1\n", f);
     else
         fputs("unset key\n", f);
     fputs("plot ", f);
@@ -670,9 +671,9 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const 
              w1 ? metric_figure(a, sizeof a, w1->mean, UNIT_POUND, false) : "-",
              m1 ? metric_figure(b, sizeof b, m1->mean, UNIT_POUND, false) : "-");
     snprintf(cap, sizeof cap,
-             "What the auction's winning tariff costs a typical household (3,200 kWh of "
-             "electricity and 13,500 kWh of gas a year unless the scenario says otherwise) "
-             "against the cheapest tariff already on the market%s.",
+             "What the auction's winning tariff costs a household of typical use (the scenario's "
+             "reference use of electricity and gas), against the cheapest tariff already on the "
+             "market%s.",
              R == 1 ? "; the band is the 90% forecast range" : "");
     return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
