@@ -84,6 +84,35 @@ static const char *const briefs[M_COUNT] = {
     [M_MARKET_BEST_COST] = "best market tariff",
 };
 
+static const signed char better[M_COUNT] = {
+    [M_REGISTERED] = 1,         [M_REGISTERED_ONLINE] = 1,    [M_REGISTERED_PAPER] = 1,
+    [M_PAPER_LATE] = -1,        [M_OFFERS] = 1,               [M_OFFERS_SAVING] = 1,
+    [M_ACCEPTED] = 1,           [M_DECLINED] = -1,            [M_CANCELLED] = -1,
+    [M_FAILED] = -1,            [M_NO_OFFER] = -1,            [M_NO_SAVING] = -1,
+    [M_SWITCHED] = 1,           [M_SWITCHED_ONLINE] = 1,      [M_SWITCHED_PAPER] = 1,
+    [M_CONVERSION] = 1,         [M_CONVERSION_ONLINE] = 1,    [M_CONVERSION_PAPER] = 1,
+    [M_SAVING_MEAN] = 1,        [M_SAVING_TOTAL] = 1,         [M_SAVING_OFFERED_TOTAL] = 1,
+    [M_SAVING_OFFERED_MEAN] = 1, [M_SAVING_OFFERED_SHARE] = 1, [M_WINNING_ANNUAL_COST] = -1,
+    [M_MARKET_BEST_COST] = 0,   [M_BIDDERS] = 1,              [M_AUCTION_FAILED] = -1,
+};
+
+const struct metric_row *metric_printout(size_t *n)
+{
+    static const struct metric_row rows[] = {
+        {M_REGISTERED, false},          {M_SWITCHED, false},     {M_CONVERSION, false},
+        {M_CONVERSION_PAPER, false},    {M_SAVING_TOTAL, false}, {M_SAVING_MEAN, false},
+        {M_SAVING_OFFERED_MEAN, false}, {M_NO_SAVING, true},     {M_PAPER_LATE, true},
+        {M_AUCTION_FAILED, true},
+    };
+    *n = sizeof rows / sizeof rows[0];
+    return rows;
+}
+
+int metric_better(enum metric m)
+{
+    return better[m];
+}
+
 static const char *const daily_names[DAILY_COUNT] = {
     "registered_online", "registered_paper", "accepted_online",
     "accepted_paper",    "switched_online",  "switched_paper",
@@ -121,6 +150,59 @@ char *metric_figure(char *buf, size_t size, double x, enum metric_unit u, bool c
         snprintf(buf, size, "%s%s%s", sign, u == UNIT_POUND ? "£" : "",
                  output_number(num, sizeof num, a, 0));
     return buf;
+}
+
+/* x to `sig` significant figures. */
+static double significant(double x, int sig)
+{
+    if (x == 0 || !isfinite(x))
+        return x;
+    double scale = pow(10, sig - 1 - (int)floor(log10(fabs(x))));
+    return round(x * scale) / scale;
+}
+
+char *metric_about(char *buf, size_t size, double x, enum metric_unit u, int extra)
+{
+    char num[64];
+    if (isnan(x) || u == UNIT_NUMBER)
+        return metric_figure(buf, size, x, u, false);
+    if (extra < 0)
+        extra = 0;
+    double a = fabs(x);
+    if (u == UNIT_SHARE) {
+        double p = 100 * a;
+        int dec = (p >= 9.95 ? 0 : 1) + extra;
+        dec = dec > 2 ? 2 : dec;
+        bool zero = round(p * pow(10, dec)) == 0;
+        snprintf(buf, size, "%s%s%%", x < 0 && !zero ? "-" : "", output_number(num, sizeof num, p, dec));
+        return buf;
+    }
+    const char *pound = u == UNIT_POUND ? "£" : "";
+    if (u == UNIT_POUND && significant(a, 2 + extra) >= 1e6) {
+        double m = significant(a, 2 + extra) / 1e6;
+        int dec = 1 + extra - (int)floor(log10(m));
+        snprintf(buf, size, "%s£%.*f million", x < 0 ? "-" : "", dec < 0 ? 0 : dec, m);
+        return buf;
+    }
+    double r = a >= 999.5 ? significant(a, 2 + extra) : round(a);
+    snprintf(buf, size, "%s%s%s", x < 0 && r != 0 ? "-" : "", pound,
+             output_number(num, sizeof num, r, 0));
+    return buf;
+}
+
+int metric_about_extra(double lo, double hi, enum metric_unit u)
+{
+    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
+        return 0;
+    for (int extra = 0; extra < 3; extra++) { /* the bounds and their middle all read apart */
+        char a[64], b[64], c[64];
+        metric_about(a, sizeof a, lo, u, extra);
+        metric_about(b, sizeof b, (lo + hi) / 2, u, extra);
+        metric_about(c, sizeof c, hi, u, extra);
+        if (strcmp(a, b) && strcmp(b, c))
+            return extra;
+    }
+    return 3;
 }
 
 const char *metric_name(enum metric m)

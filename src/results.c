@@ -244,15 +244,8 @@ static void print_row(FILE *out, const char *label, const struct summary *s, enu
 
 void results_print(const struct experiment *ex, const struct scenario *sc, FILE *out)
 {
-    static const struct {
-        enum metric m;
-        bool only_if_positive;
-    } rows[] = {
-        {M_REGISTERED, false},         {M_SWITCHED, false},      {M_CONVERSION, false},
-        {M_CONVERSION_PAPER, false},   {M_SAVING_TOTAL, false},  {M_SAVING_MEAN, false},
-        {M_SAVING_OFFERED_MEAN, false}, {M_NO_SAVING, true},     {M_PAPER_LATE, true},
-        {M_AUCTION_FAILED, true},
-    };
+    size_t n_rows;
+    const struct metric_row *rows = metric_printout(&n_rows);
     fprintf(out, "%s: %d replication%s, seed %llu, %d round%s\n", sc->scenario.name,
             ex->replications, ex->replications == 1 ? "" : "s",
             (unsigned long long)sc->scenario.seed, ex->rounds, ex->rounds == 1 ? "" : "s");
@@ -268,7 +261,7 @@ void results_print(const struct experiment *ex, const struct scenario *sc, FILE 
         output_cell(out, "90% forecast range", 28, -1);
         output_cell(out, "mean", 12, 1);
         fputs("   95% CI of the mean\n", out);
-        for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        for (size_t k = 0; k < n_rows; k++) {
             struct summary s;
             results_summary(ex, r, rows[k].m, &s);
             enum metric_unit u = metric_info(rows[k].m)->unit;

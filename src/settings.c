@@ -86,7 +86,8 @@ static void compare_value(void *ctx, const char *key, const char *value, int lin
     char here[2 * SCENARIO_PATH_MAX];
     (void)line;
     if (fc->found || !strcmp(key, "scenario.seed") || !strcmp(key, "scenario.replications") ||
-        !strcmp(key, "scenario.overrides"))
+        !strcmp(key, "scenario.overrides") || !strcmp(key, "scenario.title") ||
+        !strcmp(key, "scenario.sources"))
         return;
     if (scenario_value_text(fc->sc, key, here, sizeof here) || strcmp(here, value)) {
         fc->found = true;

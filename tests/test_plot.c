@@ -311,7 +311,7 @@ static void test_run_png(void **state)
         assert_true(testutil_exists(testutil_path(out, name)));
         assert_script_quoted(out, run_charts[i]);
     }
-    assert_int_equal(made.n, 3 * N_RUN_CHARTS + 1);
+    assert_int_equal(made.n, 3 * N_RUN_CHARTS + 2);
     int listed = 0;
     for (size_t i = 0; i < made.n; i++)
         listed += strstr(made.names[i], "/bulletin.md") != NULL;
@@ -325,16 +325,20 @@ static void test_run_png(void **state)
     char *md = testutil_read(path);
     assert_non_null(md);
     /* the forecast first, with its range (here the file's p05 and p95) */
-    testutil_assert_contains(md, "Over 2 auction rounds, we expect about 5,531 households to "
-                                 "switch, most likely between 5,480 and 5,580");
-    testutil_assert_contains(md, "saving about £1.5m a year (between £1.4m and £1.6m)");
-    testutil_assert_contains(md, "about £271 each (between £268 and £274)");
-    testutil_assert_contains(md, "50.3% of online registrations and 50.0% of paper ones (between "
-                                 "47.0% and 53.0%)");
-    testutil_assert_contains(md,
-                             "£942 a year (95% CI £934 to £950), £48 less than the market's best");
-    testutil_assert_contains(md, "| 2 | 3,042 (95% CI 3,014 to 3,069) |");
-    testutil_assert_contains(md, "![Households switched by round](switched.png)");
+    testutil_assert_contains(md, "Over 2 auction rounds, we expect about 5,530 households to "
+                                 "switch supplier, most likely between 5,480 and 5,580.");
+    testutil_assert_contains(md, "about £1.50 million a year (most likely between £1.45 million "
+                                 "and £1.55 million)");
+    testutil_assert_contains(md, "about £271 a year for each household that switches (between "
+                                 "£268 and £274)");
+    testutil_assert_contains(md, "50.3% of those who sign up online and 50% of those who send a "
+                                 "paper form (between 47% and 53% on paper)");
+    testutil_assert_contains(md, "about £942 a year (most likely between £934 and £950), £48 less "
+                                 "than the cheapest tariff on the market, £990.");
+    testutil_assert_contains(md, "| 2 | 3,042 |");
+    testutil_assert_contains(md, "](switched.png)");
+    testutil_assert_contains(md, "**How to read the ranges.**");
+    assert_null(strstr(md, "95% CI")); /* the forecast range, never the CI, in sentences */
     testutil_assert_contains(md, "Evil \\`touch"); /* markdown punctuation escaped */
     free(md);
 
@@ -475,16 +479,15 @@ static void test_sweep_one_key(void **state)
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = testutil_read(path);
     assert_non_null(md);
-    testutil_assert_contains(md, "## Sweep over registration.paper\\_share");
-    testutil_assert_contains(
-        md, "Best point (highest households switched): registration.paper\\_share = "
-            "0.4: 25,000 households switched (95% CI 24,750 to 25,250), saving "
-            "£8.0m a year (95% CI £7.9m to £8.1m)");
-    testutil_assert_contains(md, "- conversion: 50.0% at every point.");
-    testutil_assert_contains(md, "Its 95% CI lies above that of every other point.");
-    testutil_assert_contains(md, "- households switched: lowest 10,000 (95% CI 9,900 to 10,100) at "
-                                 "registration.paper\\_share = 0.1; highest 25,000");
-    testutil_assert_contains(md, "![households switched](sweep_switched.png)");
+    testutil_assert_contains(md, "## How the forecast changes with paper share (%)");
+    testutil_assert_contains(md, "Best setting (most households switched): paper share (%) 40%, "
+                                 "with about 25,000 households switching, saving £8,000,000 a "
+                                 "year");
+    testutil_assert_contains(md, "- conversion: 50.0% at every setting.");
+    testutil_assert_contains(md, "It is clearly ahead of every other setting.");
+    testutil_assert_contains(md, "- households switched: lowest 10,000 (paper share (%) 10%), "
+                                 "highest 25,000 (paper share (%) 40%).");
+    testutil_assert_contains(md, "](sweep_switched.png)");
     free(md);
     assert_no_markers();
     testutil_remove_tree(res);
@@ -514,9 +517,8 @@ static void test_sweep_two_keys(void **state)
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = testutil_read(path);
     assert_non_null(md);
-    testutil_assert_contains(md, "## Sweep over auction.rule \\`touch ");
-    testutil_assert_contains(md, "auction.rule \\`touch ");
-    testutil_assert_contains(md, "paper.clerks = 8: 15,000 households switched");
+    testutil_assert_contains(md, "## How the forecast changes with auction.rule \\`touch ");
+    testutil_assert_contains(md, "clerks 8, with about 15,000 households switching");
     free(md);
     assert_no_markers();
     testutil_remove_tree(res);
@@ -554,14 +556,14 @@ static void test_sweep_text_and_three_keys(void **state)
     assert_int_equal(fclose(f), 0);
     snprintf(out, sizeof out, "%s/three", res);
     plot_ok(res, out, "png", &made);
-    assert_int_equal(made.n, 1); /* the bulletin only */
+    assert_int_equal(made.n, 2); /* the bulletin and the report only */
     plot_list_cleanup(&made);
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = testutil_read(path);
     assert_non_null(md);
     testutil_assert_contains(md, "Charts are drawn for sweeps over one or two keys only.");
-    testutil_assert_contains(md, "auction.rule = second\\_price, paper.clerks = 4, "
-                                 "registration.paper\\_share = 0.2: 10,000 households switched");
+    testutil_assert_contains(md, "## How the forecast changes with rule and clerks and paper "
+                                 "share (%)");
     free(md);
     testutil_remove_tree(res);
 }
@@ -578,23 +580,24 @@ static void test_compare(void **state)
     plot_ok(res, out, "png", &made);
     assert_starts_with_file(out, "compare.png", "\x89PNG", 4);
     assert_script_quoted(out, "compare");
-    assert_int_equal(made.n, 4); /* compare.dat, compare.gp, bulletin.md, compare.png */
+    assert_int_equal(made.n, 5); /* compare.dat, .gp, bulletin.md, compare.png, report.html */
     plot_list_cleanup(&made);
     char path[256];
     snprintf(path, sizeof path, "%s/bulletin.md", out);
     char *md = testutil_read(path);
     assert_non_null(md);
     testutil_assert_contains(md, "- households switched: 5,531 under A, 5,843 under B: +312 "
-                                 "(95% CI +150 to +470), +5.6% of A.");
-    testutil_assert_contains(md, "- conversion: 25.3% under A, 26.7% under B: +1.4 pp "
-                                 "(95% CI +0.7 pp to +2.1 pp)");
-    testutil_assert_contains(md,
-                             "- saving per switching household: £271 under A, £267 under B: -£4 "
-                             "(95% CI -£7 to -£1)");
-    testutil_assert_contains(
-        md, "Not distinguishable from zero: households registered, paper "
-            "conversion, winning tariff (reference household), lots that failed the "
-            "reserve.");
+                                 "(+5.6%) (95% confidence interval +150 to +470), better for "
+                                 "households.");
+    testutil_assert_contains(md, "- conversion: 25.3% under A, 26.7% under B: +1.4 points "
+                                 "(95% confidence interval +0.7 points to +2.1 points)");
+    testutil_assert_contains(md, "- saving per switching household: £271 under A, £267 under B: ");
+    testutil_assert_contains(md, "worse for households.");
+    testutil_assert_contains(md, "Too small to tell apart from no change: paper conversion, "
+                                 "winning tariff (reference household), lots that failed the "
+                                 "reserve.");
+    testutil_assert_contains(md, "The same under both: households registered.");
+    assert_null(strstr(md, "B against A"));
     free(md);
     assert_no_markers();
     testutil_remove_tree(res);
@@ -629,7 +632,7 @@ static void test_no_gnuplot(void **state)
         assert_false(testutil_exists(testutil_path(out, name)));
     }
     assert_true(testutil_exists(testutil_path(out, "bulletin.md")));
-    assert_int_equal(made.n, 2 * N_RUN_CHARTS + 1);
+    assert_int_equal(made.n, 2 * N_RUN_CHARTS + 2); /* the report says the charts are missing */
     plot_list_cleanup(&made);
     testutil_remove_tree(res);
 }
@@ -647,9 +650,9 @@ static void test_gnuplot_fails(void **state)
     snprintf(log, sizeof log, "%s/calls.log", res);
     assert_int_equal(mkdir(bin, 0777), 0);
     snprintf(script, sizeof script,
-             "#!/bin/sh\necho \"$PWD|$#|$1\" >> '%s'\n"
+             "#!/bin/sh\necho \"$PWD|$#|$1 $2 $3\" >> '%s'\n"
              "echo '         plot x' >&2\necho '              ^' >&2\n"
-             "echo \"\\\"$1\\\" line 7: undefined variable: boom\" >&2\nexit 1\n",
+             "echo \"\\\"$2\\\" line 7: undefined variable: boom\" >&2\nexit 1\n",
              log);
     testutil_write(testutil_path(bin, "gnuplot"), script);
     char fake[256];
@@ -678,8 +681,8 @@ static void test_gnuplot_fails(void **state)
     char expect[256];
     snprintf(expect, sizeof expect, "%s/.plot-", out);
     testutil_assert_contains(calls, expect);
-    testutil_assert_contains(calls, "|1|switched.gp\n");
-    testutil_assert_contains(calls, "|1|timeline.gp\n"); /* the others still drawn */
+    testutil_assert_contains(calls, "|3|-c switched.gp png\n");
+    testutil_assert_contains(calls, "|3|-c timeline.gp png\n"); /* the others still drawn */
     free(calls);
     assert_true(testutil_exists(testutil_path(out, "switched.gp")));
     assert_false(testutil_exists(testutil_path(out, "switched.png")));

@@ -77,6 +77,19 @@ int metric_find(const char *name, size_t len);
  * whose denominator is not positive is NaN. */
 void metric_derive(double *x);
 
+/* A row of the figures printed for people (the terminal's table, the report's). */
+struct metric_row {
+    enum metric m;
+    bool only_if_positive; /* left out when it rounds to nothing */
+};
+
+/* The rows printed for people, in order: *n of them, static. */
+const struct metric_row *metric_printout(size_t *n);
+
+/* Which way metric m is better for households: +1 when more is better (switched, saving),
+ * -1 when less is (declined, failed transfers, the winning tariff's cost), 0 when neither. */
+int metric_better(enum metric m);
+
 /* The short label of metric m for a table row ("saving per switcher"). */
 const char *metric_brief(enum metric m);
 
@@ -84,6 +97,18 @@ const char *metric_brief(enum metric m);
  * "£1,562,212", "25.4%", "2.07"; "-" for NaN. With `change`, a signed difference: "+668",
  * "-£1", and shares in percentage points ("+4.4 points"). Returns buf. */
 char *metric_figure(char *buf, size_t size, double x, enum metric_unit u, bool change);
+
+/* A figure of unit u rounded for sentences ("we expect about 5,500 households to switch"),
+ * the one rounding every bulletin, report and chart sentence uses: counts and money of 1,000
+ * or more to 2 + extra significant figures ("5,500", "£1.5 million": money in millions from
+ * £1 million), below that to the unit ("279", "£279"); shares to a whole percent from 10%
+ * ("51%"), else to a tenth ("5.2%"), extra more decimals up to 2; UNIT_NUMBER as
+ * metric_figure. "-" for NaN. Returns buf. */
+char *metric_about(char *buf, size_t size, double x, enum metric_unit u, int extra);
+
+/* The extra significant figures (0 to 3) metric_about needs for the bounds lo < hi of a
+ * range and its middle to read apart; 0 when they are not finite. */
+int metric_about_extra(double lo, double hi, enum metric_unit u);
 
 /* Metric m over `rounds` rounds whose values are x[r * M_COUNT + m], by its rollup. */
 double metric_over_rounds(const double *x, int rounds, enum metric m);

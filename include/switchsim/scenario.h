@@ -11,6 +11,7 @@
 
 #define SCENARIO_PATH_MAX 512
 #define SCENARIO_NAME_MAX 128
+#define SCENARIO_TITLE_MAX 256
 #define SCENARIO_MAX_REMINDERS 16
 
 /* Ceilings on what a scenario may ask of a run, so that every scenario that loads runs:
@@ -73,6 +74,8 @@ struct scenario {
 
     struct {
         char name[SCENARIO_NAME_MAX];
+        char title[SCENARIO_TITLE_MAX];     /* for people; empty = the name */
+        char sources[SCENARIO_PATH_MAX];    /* CSV key,source; empty = none */
         char overrides[512]; /* the --set overrides of a run, recorded for titles */
         int rounds;
         int replications;
@@ -281,6 +284,19 @@ int scenario_set_number(struct scenario *sc, const char *key, double v, char *wh
  * 0, or -1 when the key is unknown or not a number. */
 int scenario_number_range(const char *key, double *lo, double *hi);
 
+/* One row of a scenario's sources table (scenario.sources): where a key's value comes from. */
+struct scenario_source {
+    char key[96];     /* "section.key", a scenario key */
+    char source[600]; /* a citation, as text */
+};
+
+/* Reads the sources table at `path` (CSV key,source, as scenario_load checks it: each key a
+ * scenario key, at most once; each source non-empty) into a new array *rows of *n rows,
+ * owned by the caller (free). Errors name `display`, the line and the column. Returns 0, or
+ * -1 with *err filled (ERROR_INPUT; ERROR_SYSTEM for out of memory) and *rows NULL. */
+int scenario_sources_read(const char *path, const char *display, struct scenario_source **rows,
+                          size_t *n, struct error *err);
+
 /* Frees a scenario and its tables. NULL is a no-op. */
 void scenario_destroy(struct scenario *sc);
 
@@ -303,6 +319,15 @@ size_t scenario_key_count(void);
 /* Describes key i (0 <= i < scenario_key_count(), in the order scenario_write uses) into
  * *info. Returns 0, or -1 when i is out of range. */
 int scenario_key_at(size_t i, struct scenario_key_info *info);
+
+/* The unit of a key's values for people ("days", "£ a year", "share", "kWh a year", "file",
+ * ...), static; "" when it has none or the key is unknown. A "share" is a number 0..1,
+ * shown as a percentage. */
+const char *scenario_key_unit(const char *key);
+
+/* A key for people, with its unit: "reserve margin (£ a year)", "paper share (%)",
+ * "window (days)"; the key itself when unknown. Into buf (size bytes). */
+void scenario_key_label(const char *key, char *buf, size_t size);
 
 /* Writes the value of `key` ("section.key") in sc as scenario_write would into buf.
  * Returns 0, or -1 for an unknown key or a buffer too small. */

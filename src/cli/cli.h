@@ -8,8 +8,7 @@
 
 #include "switchsim/error.h"
 #include "switchsim/settings.h"
-
-#define SWITCHSIM_VERSION "0.3.0"
+#include "switchsim/version.h"
 
 enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 130 };
 

@@ -196,8 +196,8 @@ static int cmd_plot(struct options *o)
             printf("%s\n", made.names[k]);
     }
     if (!o->quiet && !o->verbose && made.n)
-        printf("%zu chart%s (%s) and the bulletin in %s/\n", charts, charts == 1 ? "" : "s", fmt,
-               dir);
+        printf("%zu chart%s (%s), the bulletin and the report in %s/\n", charts,
+               charts == 1 ? "" : "s", fmt, dir);
     plot_list_cleanup(&made);
     return rc ? cli_report(&err) : EXIT_OK;
 }

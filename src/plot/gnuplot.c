@@ -169,34 +169,37 @@ void gp_dat_stat(FILE *f, const struct plot_stat *st, double scale)
 }
 
 /* Opens CHART.gp with the terminal (height in px at 1600 px wide; 0 for 1000), output and
- * common style set. */
+ * common style set. The script draws in the job's format, or in the one its first argument
+ * names (gnuplot -c CHART.gp svg). */
 FILE *gp_open(struct plot_job *j, const char *chart, const char *about, int height)
 {
-    char file[96], out[96];
+    char file[96];
     snprintf(file, sizeof file, "%s.gp", chart);
-    snprintf(out, sizeof out, "%s.%s", chart, j->fmt);
     FILE *f = plot_out_open(j, file);
     if (!f)
         return NULL;
-    fprintf(f, "# %s - %s.\n# Draws %s from %s.dat; rerun it in this folder: gnuplot %s\n\n", file,
-            about, out, chart, file);
+    fprintf(f,
+            "# %s - %s.\n# Draws %s.%s from %s.dat; rerun it in this folder: gnuplot %s\n"
+            "# (or in another format: gnuplot -c %s svg; png, svg or pdf)\n\n",
+            file, about, chart, j->fmt, chart, file, file);
     if (height <= 0)
         height = 1000;
-    if (strcmp(j->fmt, "png") == 0)
-        fprintf(f, "set terminal pngcairo size 1600,%d font 'Sans,18' linewidth 2 noenhanced\n",
-                height);
-    else if (strcmp(j->fmt, "svg") == 0)
-        fprintf(f,
-                "set terminal svg size 1600,%d font 'Sans,18' linewidth 2 noenhanced "
-                "background '#ffffff'\n",
-                height);
-    else
-        fprintf(f,
-                "set terminal pdfcairo size 24cm,%.1fcm font 'Sans,18' fontscale 0.4 "
-                "linewidth 1.5 noenhanced\n",
-                height * 0.015); /* the PNG's layout, 7pt */
+    fprintf(f, "chart_format = ARGC > 0 ? ARG1 : '%s'\n", j->fmt);
+    fprintf(f,
+            "if (chart_format eq 'svg') {\n"
+            "    set terminal svg size 1600,%d font 'Sans,18' linewidth 2 noenhanced "
+            "background '#ffffff'\n"
+            "} else { if (chart_format eq 'pdf') {\n"
+            "    set terminal pdfcairo size 24cm,%.1fcm font 'Sans,18' fontscale 0.4 "
+            "linewidth 1.5 noenhanced\n"
+            "} else {\n"
+            "    set terminal pngcairo size 1600,%d font 'Sans,18' linewidth 2 noenhanced\n"
+            "    chart_format = 'png'\n"
+            "} }\n",
+            height, height * 0.015, height); /* the PDF: the PNG's layout, 7pt */
     fputs("set output ", f);
-    gp_quote(f, out, 0);
+    gp_quote(f, chart, 0);
+    fputs(".'.'.chart_format", f);
     fputs("\nset encoding utf8\nset datafile separator ','\nset datafile missing 'NaN'\n"
           "set border 3 linewidth 1\nset tics nomirror out\n"
           "set grid ytics linecolor rgb '#dddddd' linewidth 0.5 dashtype solid\n"
@@ -205,16 +208,43 @@ FILE *gp_open(struct plot_job *j, const char *chart, const char *about, int heig
     return f;
 }
 
-/* Closes CHART.gp and queues the chart for drawing. */
-int gp_close(struct plot_job *j, FILE *f, const char *chart)
+int gp_close(struct plot_job *j, FILE *f, const char *chart, const char *alt,
+             const char *caption)
 {
     char file[96];
     snprintf(file, sizeof file, "%s.gp", chart);
     if (plot_out_close(j, f, file))
         return -1;
-    if (j->n_charts < PLOT_CHARTS_MAX)
-        snprintf(j->charts[j->n_charts++], sizeof j->charts[0], "%s", chart);
+    if (j->n_charts < PLOT_CHARTS_MAX) {
+        struct plot_chart *c = &j->charts[j->n_charts++];
+        snprintf(c->name, sizeof c->name, "%s", chart);
+        snprintf(c->alt, sizeof c->alt, "%s", alt);
+        snprintf(c->caption, sizeof c->caption, "%s", caption);
+    }
     return 0;
+}
+
+int plot_own_file(const char *file)
+{
+    static const char *const fixed[] = {"switched", "savings",  "conversion", "tariff",
+                                        "timeline", "compare",  "fan",        "fit",
+                                        "coverage", "error", NULL};
+    static const char *const exts[] = {"gp", "dat", "png", "svg", "pdf", NULL};
+    const char *dot = strrchr(file, '.');
+    if (!dot)
+        return 0;
+    int ext = 0;
+    for (int e = 0; exts[e]; e++)
+        ext |= strcmp(dot + 1, exts[e]) == 0;
+    size_t n = (size_t)(dot - file);
+    if (!ext || n == 0)
+        return 0;
+    for (int i = 0; fixed[i]; i++)
+        if (strlen(fixed[i]) == n && strncmp(file, fixed[i], n) == 0)
+            return 1;
+    /* sweep_METRIC, heat_METRIC: a metric's name, or metricN */
+    size_t p = strncmp(file, "sweep_", 6) == 0 ? 6 : strncmp(file, "heat_", 5) == 0 ? 5 : 0;
+    return p && n > p && strspn(file + p, "abcdefghijklmnopqrstuvwxyz0123456789_") >= n - p;
 }
 
 /* Whether "<scenario name>: <what>" is too long for one title line. */
@@ -362,9 +392,10 @@ static void gp_message(char *msg, char *out, size_t size)
 
 /* Draws CHART from CHART.gp in the output folder. Returns 0; -1 with the error recorded;
  * -2 when gnuplot is not installed. */
-int gp_run(struct plot_job *j, const char *chart)
+int gp_run(struct plot_job *j, const char *chart, const char *fmt, int stage)
 {
-    char script[96], path[PLOT_PATH_SIZE];
+    char script[96], path[PLOT_PATH_SIZE], set[64];
+    snprintf(set, sizeof set, "%s", fmt); /* png, svg or pdf: no user text */
     snprintf(script, sizeof script, "%s.gp", chart);
     snprintf(path, sizeof path, "%s/%s", j->out, script); /* as errors name it */
     int ep[2], op[2]; /* exec failure report; gnuplot's messages */
@@ -381,7 +412,8 @@ int gp_run(struct plot_job *j, const char *chart)
     pid_t pid = fork();
     if (pid == 0) {
         char arg0[] = "gnuplot";
-        char *argv[] = {arg0, script, NULL};
+        char arg1[] = "-c";
+        char *argv[] = {arg0, arg1, script, set, NULL};
         int report[2] = {0, 0}, null = open("/dev/null", O_RDWR);
         close(ep[0]);
         close(op[0]);
@@ -447,12 +479,12 @@ int gp_run(struct plot_job *j, const char *chart)
                          line[0] ? line : "no message");
     }
     char image[96];
-    snprintf(image, sizeof image, "%s.%s", chart, j->fmt);
+    snprintf(image, sizeof image, "%s.%s", chart, fmt);
     snprintf(path, sizeof path, "%s/%s", j->dir, image);
     struct stat st;
     if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) {
         snprintf(path, sizeof path, "%s/%s", j->out, image);
         return error_set(j->err, ERROR_SYSTEM, path, 0, "", "gnuplot drew nothing");
     }
-    return plot_stage(j, image);
+    return stage ? plot_stage(j, image) : 0;
 }

@@ -23,27 +23,67 @@
 /* 95% CI whiskers from (x, low) by (0, high - low): vectors, as error bars leave a gap. */
 #define GP_CI_BARS "with vectors heads size screen 0.008,90 linecolor rgb '#333333' linewidth 1.5"
 
-/* One plot_results call: where it writes, what it has made, and the bulletin so far. Every
+/* One chart made: its name, and its words for people (the report and the bulletin). */
+struct plot_chart {
+    char name[48];
+    char alt[700];     /* what it shows and says, for a reader who cannot see it */
+    char caption[700]; /* how to read it */
+};
+
+/* The text of the bulletin and the report, kept as plain-text items that each writer
+ * escapes and marks up its own way, so both say the same thing. */
+enum doc_kind {
+    DOC_HEADING, /* a section heading */
+    DOC_PARA,    /* a paragraph */
+    DOC_BULLET,  /* an item of a list */
+    DOC_CHART,   /* a chart, by name (its words are in the chart list) */
+    DOC_HEAD,    /* a table's header row: cells apart by DOC_SEP */
+    DOC_ROW,     /* a table row */
+    DOC_NOTE,    /* "how to read the ranges" */
+};
+#define DOC_SEP '\t'
+
+struct doc_item {
+    enum doc_kind kind;
+    char *text;
+};
+
+/* One plot_results call: where it writes, what it has made, and the words so far. Every
  * file is written into `dir`, a fresh private folder inside the output folder `out`, and
  * gnuplot draws there; only complete files are then renamed into `out`, so a full disk or a
  * failing chart never leaves a truncated or empty file over a good one. */
 struct plot_job {
     const char *dir, *fmt;
-    const char *out; /* the output folder */
-    char **staged;   /* files complete in dir, in the order made */
+    const char *out;     /* the output folder */
+    const char *results; /* the results folder */
+    char **staged;       /* files complete in dir, in the order made */
     size_t n_staged;
-    char name[200]; /* scenario name, cleaned for titles */
+    char name[200];       /* chart titles: the title and overrides, cleaned, cut to one line */
+    char title[400];      /* scenario.title, else the name (a compare: "A vs B"), cleaned */
+    char title_a[300], title_b[300]; /* a compare's two scenarios */
+    char overrides[600];  /* scenario.overrides, cleaned; empty when none */
     struct plot_list *made;
-    char charts[PLOT_CHARTS_MAX][48];
+    struct plot_chart charts[PLOT_CHARTS_MAX];
     size_t n_charts;
-    FILE *md; /* the bulletin, in memory until the end */
-    char *md_text;
-    size_t md_size;
+    struct doc_item *doc;
+    size_t n_doc;
+    int oom; /* an item could not be kept */
     struct error *err;
     bool uncertain; /* the scenario draws fitted parameters per replication */
+    double reps;    /* replications behind the figures; 0 when unknown */
+};
+
+/* A short text built piece by piece, cut at its size. */
+struct words {
+    char s[2400];
+    size_t n;
 };
 
 /* ---- read.c: the results folder ---- */
+
+/* The first non-empty value of `key` in the INI file at path into buf (cleaned). Returns 0,
+ * or -1 (buf "") when the file cannot be read or does not give it. */
+int plot_scenario_value(const char *path, const char *key, char *buf, size_t size);
 
 /* Whether RESULTS_DIR/scenario.ini gives `key` a non-empty value. */
 bool plot_scenario_says(const char *results_dir, const char *key);
@@ -108,6 +148,14 @@ struct plot_compare {
     size_t n;
 };
 
+/* A result file of numbers (fan.csv, forecast.csv, fit.csv, backtest.csv): the columns
+ * asked for, by row; text columns kept as text. */
+struct plot_numbers {
+    size_t n, ncol;
+    double *v;   /* n x ncol; NaN for a text or empty cell */
+    char **text; /* n x ncol; the cell's text, cleaned */
+};
+
 /* Every result file a folder holds. */
 struct plot_inputs {
     struct plot_summary sum;
@@ -115,8 +163,30 @@ struct plot_inputs {
     struct plot_daily daily;
     struct plot_grid sweep;
     struct plot_compare cmp;
+    struct plot_numbers fan, forecast, fit, backtest, params, reps;
     int has_sum, has_hist, has_daily, has_sweep, has_cmp;
+    int has_fan, has_forecast, has_fit, has_backtest, has_params, has_reps;
+    char scenario_file[32]; /* scenario.ini, or calibrated.ini of a calibration; "" if none */
 };
+
+/* The columns of each result file of numbers, in struct plot_numbers' order. */
+#define PLOT_FAN_COLUMNS                                                                       \
+    "day", "observed_registered", "registered_p05", "registered_p25", "registered_p50",        \
+        "registered_p75", "registered_p95", "switched_p05", "switched_p25", "switched_p50",    \
+        "switched_p75", "switched_p95"
+#define PLOT_FORECAST_COLUMNS "metric", "observed", "median", "lo50", "hi50", "lo90", "hi90"
+#define PLOT_FIT_COLUMNS                                                                       \
+    "scenario", "round", "metric", "observed", "sd", "fitted", "fitted_ci95_low",              \
+        "fitted_ci95_high", "z"
+#define PLOT_BACKTEST_COLUMNS                                                                  \
+    "day", "coverage50", "coverage90", "median_abs_error_registered",                          \
+        "median_abs_error_switched", "width90_switched"
+#define PLOT_PARAMS_COLUMNS "parameter", "estimate", "se", "ci95_low", "ci95_high"
+#define PLOT_REPS_COLUMNS "round", "switched"
+
+/* Cell (row, col) of a result file of numbers. */
+double plot_num(const struct plot_numbers *t, size_t row, size_t col);
+const char *plot_num_text(const struct plot_numbers *t, size_t row, size_t col);
 
 /* Reads every result file in dir; any malformed one is ERROR_INPUT (file, line, column), a
  * folder with none of summary.csv, sweep.csv and compare.csv too. Returns 0, or -1 with
@@ -150,6 +220,10 @@ int plot_scripts(const char *results_dir, const char *out_dir, const char *forma
 
 /* ---- gnuplot.c: scripts, data and running gnuplot ---- */
 
+/* The chart names plot itself makes (fixed ones, and sweep_* / heat_*): whether `file` is
+ * one of them with extension gp, dat, png, svg or pdf. */
+int plot_own_file(const char *file);
+
 /* Creates FILE in the job's private folder (O_EXCL, no link followed) for writing; NULL
  * with the error recorded. */
 FILE *plot_out_open(struct plot_job *j, const char *file);
@@ -168,7 +242,10 @@ void gp_dat_num(FILE *f, double x, int first);
 void gp_dat_stat(FILE *f, const struct plot_stat *st, double scale);
 
 FILE *gp_open(struct plot_job *j, const char *chart, const char *about, int height);
-int gp_close(struct plot_job *j, FILE *f, const char *chart);
+/* Closes CHART.gp and queues the chart, with its words: alt (what it shows and says) and
+ * caption (how to read it). */
+int gp_close(struct plot_job *j, FILE *f, const char *chart, const char *alt,
+             const char *caption);
 
 void gp_quote(FILE *f, const char *s, int tic);
 int gp_title_two_lines(const struct plot_job *j, const char *what);
@@ -186,36 +263,57 @@ struct gp_scale gp_axis_steps(double lo, double hi, int from_zero, int integer, 
 struct gp_scale gp_axis_nice(double lo, double hi, int from_zero, int integer);
 void gp_axis(FILE *f, const char *ax, struct gp_scale a, enum metric_unit u, const char *plus);
 
-int gp_run(struct plot_job *j, const char *chart);
+/* Draws CHART from CHART.gp in the private folder, in format fmt (png, svg or pdf: the
+ * script's argument). Returns 0 (staged when stage), -1 with the error recorded, -2
+ * when gnuplot is not installed. */
+int gp_run(struct plot_job *j, const char *chart, const char *fmt, int stage);
 
-/* ---- words.c: numbers as people read them, and markdown ---- */
+/* ---- words.c: numbers and words as people read them; the document items ---- */
 
-char *words_money(char *buf, size_t size, double x, int mdec);
-int words_money_mdec(double lo, double hi);
-char *words_value(char *buf, size_t size, double x, enum metric_unit u, int mdec);
-char *words_diff(char *buf, size_t size, double x, enum metric_unit u, int mdec);
-const char *words_ci(char *buf, size_t size, double lo, double hi, enum metric_unit u, int mdec,
-                     int diff);
-const char *words_stat(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u);
-/* ", most likely between A and B" for a forecast range, or nothing when it is unknown or a
- * single point; `between` names the words before the bounds. */
-const char *words_range(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u,
-                        int mdec, const char *between);
+/* Appends printf-style text to w (cut at its size). */
+void words_add(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* metric_about of x, with the extra figures a range [lo, hi] needs to read apart. */
+char *words_about(char *buf, size_t size, double x, enum metric_unit u, int extra);
+/* "A and B" (joined by `and`) of a forecast range in metric_about's rounding, with the
+ * extra figures it needs; "" when unknown or a single value. */
+const char *words_range(char *buf, size_t size, double lo, double hi, enum metric_unit u,
+                        const char *and);
+/* The registry's words for the metric called `name`, or, for a metric it does not know, the
+ * name itself as label and axis, with plain numbers. */
 struct metric_info words_metric(const char *name);
-void words_md_text(FILE *md, const char *s);
-void words_md_image(struct plot_job *j, const char *chart, const char *alt);
+/* metric_brief of the metric called `name`, or the name itself. */
+const char *metric_brief_of(const char *name);
+/* A scenario key for people: "reserve margin (£ a year)", from scenario_key_label. */
+void words_key(char *buf, size_t size, const char *key);
+/* A value of key as people read it: shares of a probability key as percentages. */
+void words_key_value(char *buf, size_t size, const char *key, const char *value);
 
-/* ---- the sections: charts and the bulletin text for each kind of results ---- */
+/* Adds a document item (text copied); a failure to keep it sets j->oom. */
+void doc_add(struct plot_job *j, enum doc_kind kind, const char *text);
+/* The chart called `name` when made, else NULL. */
+const struct plot_chart *doc_chart(const struct plot_job *j, const char *name);
+/* Adds the chart `name` to the document when it was made. */
+void doc_chart_add(struct plot_job *j, const char *name);
+/* The "how to read the ranges" note. */
+void doc_note_ranges(struct plot_job *j, int ranges, int cis);
+void doc_free(struct plot_job *j);
 
-/* Each draws its charts and writes its part of the bulletin. Returns 0, or -1 with the error
- * recorded. */
+/* ---- the sections: charts and words for each kind of results ---- */
+
+/* Each draws its charts and adds its words. Returns 0, or -1 with the error recorded. */
 int plot_run_section(struct plot_job *j, const struct plot_inputs *in);      /* run.c */
 int plot_sweep_section(struct plot_job *j, const struct plot_grid *sw);      /* sweep.c */
 int plot_compare_section(struct plot_job *j, const struct plot_compare *cp); /* compare.c */
+int plot_forecast_section(struct plot_job *j, const struct plot_inputs *in); /* live.c */
+int plot_fit_section(struct plot_job *j, const struct plot_inputs *in);      /* live.c */
+int plot_backtest_section(struct plot_job *j, const struct plot_inputs *in); /* live.c */
 
-/* bulletin.c: the headline sentences of a run; the bulletin written to bulletin.md. */
-void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s, double reps,
-                       double hist_mean, double hist_median);
+/* bulletin.c: the headline sentences of a run; bulletin.md from the document items. */
+void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s);
 int plot_bulletin_write(struct plot_job *j);
+
+/* report.c: report.html from the document items, the charts (as SVG, drawn into the
+ * private folder) and the results folder. */
+int plot_report_write(struct plot_job *j, const struct plot_inputs *in);
 
 #endif

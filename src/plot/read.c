@@ -1,4 +1,5 @@
 /* read.c - the chart module reads a results folder: its CSV files and its scenario names. */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -406,6 +407,65 @@ static int cmp_read(struct plot_compare *cp, const char *dir, struct error *err)
     return 0;
 }
 
+static void numbers_free(struct plot_numbers *t)
+{
+    for (size_t i = 0; t->text && i < t->n * t->ncol; i++)
+        free(t->text[i]);
+    free(t->text);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+double plot_num(const struct plot_numbers *t, size_t row, size_t col)
+{
+    return t->v[row * t->ncol + col];
+}
+
+const char *plot_num_text(const struct plot_numbers *t, size_t row, size_t col)
+{
+    return t->text[row * t->ncol + col];
+}
+
+/* Reads dir/name's columns names[0..n) (each must be there): text columns (those listed in
+ * `texts`, by index bit) kept as text, the rest as numbers. */
+static int numbers_read(struct plot_numbers *out, const char *dir, const char *name,
+                        const char *const *names, size_t n, unsigned texts, struct error *err)
+{
+    int c[16];
+    struct table t;
+    memset(out, 0, sizeof *out);
+    assert(n <= 16);
+    if (result_read(&t, dir, name, names, c, n, err))
+        return -1;
+    int bad = 0;
+    out->ncol = n;
+    if (!(out->v = calloc(t.nrow * n + 1, sizeof *out->v)) ||
+        !(out->text = calloc(t.nrow * n + 1, sizeof *out->text)))
+        bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
+    for (size_t i = 0; i < t.nrow && !bad; i++) {
+        out->n++;
+        for (size_t k = 0; k < n && !bad; k++) {
+            double *x = &out->v[i * n + k];
+            char clean[256];
+            text_clean(clean, sizeof clean, table_cell(&t, i, (size_t)c[k]));
+            if (!(out->text[i * n + k] = strdup(plot_trim(clean))))
+                bad = error_set(err, ERROR_SYSTEM, t.file, 0, "", "out of memory");
+            else if (texts & (1u << k))
+                *x = NAN;
+            else
+                bad = cell_num(&t, i, c[k], x, err);
+        }
+    }
+    if (!bad && t.nrow == 0)
+        bad = error_set(err, ERROR_INPUT, t.file, t.line[0], "", "no rows");
+    table_cleanup(&t);
+    if (bad) {
+        numbers_free(out);
+        return -1;
+    }
+    return 0;
+}
+
 /* What plot_scenario_name looks for: the first non-empty value of key. */
 struct name_search {
     const char *key;
@@ -457,6 +517,12 @@ void plot_inputs_cleanup(struct plot_inputs *in)
     free(in->daily.v);
     grid_free(&in->sweep);
     free(in->cmp.rows);
+    numbers_free(&in->fan);
+    numbers_free(&in->forecast);
+    numbers_free(&in->fit);
+    numbers_free(&in->backtest);
+    numbers_free(&in->params);
+    numbers_free(&in->reps);
 }
 
 /* Reads every result file the folder holds; any malformed one is an error. */
@@ -466,9 +532,39 @@ int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err)
     in->has_sum = plot_has_file(dir, "summary.csv");
     in->has_sweep = plot_has_file(dir, "sweep.csv");
     in->has_cmp = plot_has_file(dir, "compare.csv");
-    if (!in->has_sum && !in->has_sweep && !in->has_cmp)
+    in->has_fan = plot_has_file(dir, "fan.csv");
+    in->has_forecast = plot_has_file(dir, "forecast.csv");
+    in->has_fit = plot_has_file(dir, "fit.csv");
+    in->has_backtest = plot_has_file(dir, "backtest.csv");
+    in->has_params = in->has_fit && plot_has_file(dir, "parameters.csv");
+    in->has_reps = in->has_sum && plot_has_file(dir, "replications.csv");
+    snprintf(in->scenario_file, sizeof in->scenario_file, "%s",
+             plot_has_file(dir, "scenario.ini")     ? "scenario.ini"
+             : plot_has_file(dir, "calibrated.ini") ? "calibrated.ini"
+             : in->has_backtest                     ? ""
+                                                    : "scenario.ini");
+    if (!in->has_sum && !in->has_sweep && !in->has_cmp && !in->has_fit && !in->has_backtest)
         return error_set(err, ERROR_INPUT, dir, 0, "",
-                         "not a results folder: no summary.csv, sweep.csv or compare.csv");
+                         "not a results folder: no summary.csv, sweep.csv, compare.csv, fit.csv "
+                         "or backtest.csv");
+    static const char *const fan[] = {PLOT_FAN_COLUMNS}, *const fc[] = {PLOT_FORECAST_COLUMNS},
+                             *const fit[] = {PLOT_FIT_COLUMNS}, *const bt[] = {PLOT_BACKTEST_COLUMNS},
+                             *const par[] = {PLOT_PARAMS_COLUMNS}, *const reps[] = {PLOT_REPS_COLUMNS};
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+    if ((in->has_fan && numbers_read(&in->fan, dir, "fan.csv", fan, N_OF(fan), 0, err)) ||
+        (in->has_forecast &&
+         numbers_read(&in->forecast, dir, "forecast.csv", fc, N_OF(fc), 1u, err)) ||
+        (in->has_fit && numbers_read(&in->fit, dir, "fit.csv", fit, N_OF(fit), 7u, err)) ||
+        (in->has_backtest &&
+         numbers_read(&in->backtest, dir, "backtest.csv", bt, N_OF(bt), 0, err)) ||
+        (in->has_params &&
+         numbers_read(&in->params, dir, "parameters.csv", par, N_OF(par), 1u, err)) ||
+        (in->has_reps &&
+         numbers_read(&in->reps, dir, "replications.csv", reps, N_OF(reps), 0, err))) {
+        plot_inputs_cleanup(in);
+        return -1;
+    }
+#undef N_OF
     if (in->has_sum) {
         in->has_hist = plot_has_file(dir, "savings_hist.csv");
         in->has_daily = plot_has_file(dir, "daily.csv");
@@ -482,6 +578,14 @@ int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err)
         return -1;
     }
     return 0;
+}
+
+int plot_scenario_value(const char *path, const char *key, char *buf, size_t size)
+{
+    struct error ignored = {0};
+    struct name_search ns = {.key = key, .buf = buf, .size = size};
+    buf[0] = '\0';
+    return scenario_each_value(path, name_value, &ns, &ignored) == 0 && ns.found ? 0 : -1;
 }
 
 bool plot_scenario_says(const char *results_dir, const char *key)

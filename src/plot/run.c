@@ -1,33 +1,31 @@
 /* run.c - the charts of a run: savings, households switched, timeline, conversion, tariff. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "switchsim/output.h"
 #include "plot_int.h"
 
-/* Savings per switching household: the histogram, its mean and median marked. */
+/* Savings per switching household: the histogram, the average (summary.csv's, as every
+ * printout gives it) and the median marked. */
 static int chart_savings(struct plot_job *j, const struct plot_hist *h, double reps,
-                         double *mean_out, double *median_out)
+                         const struct plot_stat *avg)
 {
     const char *chart = "savings";
-    double total = h->under + h->over, sum = h->over * h->over_low, ymax = 0;
+    double total = h->under + h->over, ymax = 0;
     size_t last = 0;
     for (size_t i = 0; i < h->n; i++) {
         total += h->count[i];
-        sum += h->count[i] * (h->lo[i] + h->hi[i]) / 2;
         if (h->count[i] > 0)
             last = i;
         ymax = fmax(ymax, h->count[i] / reps);
     }
     if (!(total > 0) || h->n == 0)
-        return 0;           /* nobody switched: nothing to draw */
-    double above = h->over; /* households right of the drawn bins */
-    while (last > 0 && h->count[last] < 0.002 * ymax * reps) {
-        above += h->count[last];
+        return 0; /* nobody switched: nothing to draw */
+    while (last > 0 && h->count[last] < 0.002 * ymax * reps)
         last--;
-    }
-    double mean = sum / total, median = h->over_low, acc = h->under, half = total / 2;
+    double median = h->over_low, acc = h->under, half = total / 2;
     if (acc >= half)
         median = 0;
     else
@@ -38,13 +36,19 @@ static int chart_savings(struct plot_job *j, const struct plot_hist *h, double r
             }
             acc += h->count[i];
         }
-    *mean_out = mean;
-    *median_out = median;
-
+    double mean = avg && isfinite(avg->mean) ? avg->mean : NAN;
+    /* the axis ends where the drawn bins end, so "N more above £X" names the axis's end */
+    struct gp_scale ax =
+        gp_axis_nice(fmin(0, h->lo[0]), fmax(h->hi[last], isfinite(mean) ? mean : 0), 1, 0);
+    double above = h->over; /* households right of the axis */
     FILE *d = gp_dat_open(j, chart, "bin_low,bin_high,households_per_replication");
     if (!d)
         return -1;
-    for (size_t i = 0; i <= last; i++) {
+    for (size_t i = 0; i < h->n; i++) {
+        if (h->hi[i] > ax.hi + 1e-9 * fabs(ax.hi)) {
+            above += h->count[i];
+            continue;
+        }
         gp_dat_num(d, h->lo[i], 1);
         gp_dat_num(d, h->hi[i], 0);
         gp_dat_num(d, h->count[i] / reps, 0);
@@ -57,51 +61,67 @@ static int chart_savings(struct plot_job *j, const struct plot_hist *h, double r
     if (!f)
         return -1;
     gp_title(f, j, "set title", "annual saving per switching household");
-    gp_set(f, "set xlabel", "saving per switching household (£/year)");
-    gp_set(f, "set ylabel", reps > 1 ? "households (mean per replication)" : "households");
-    gp_axis(f, "x", gp_axis_nice(fmin(0, h->lo[0]), fmax(h->hi[last], mean), 1, 0), UNIT_POUND,
-            NULL);
+    gp_set(f, "set xlabel", "saving per switching household (£ a year)");
+    gp_set(f, "set ylabel", reps > 1 ? "households (average per campaign)" : "households");
+    gp_axis(f, "x", ax, UNIT_POUND, NULL);
     gp_axis(f, "y", gp_axis_nice(0, ymax * 1.15, 1, 0), UNIT_COUNT, NULL);
     fputs("unset key\nset style fill solid 0.85 border linecolor rgb '#ffffff'\n", f);
-    char text[96], money[48], at[96];
-    fprintf(f,
-            "set arrow 1 from first %.10g, graph 0 to first %.10g, graph 1 nohead front "
-            "linewidth 2 linecolor rgb '" GP_RED "'\n",
-            mean, mean);
+    char text[96], money[48], at[96], n[48];
+    if (isfinite(mean))
+        fprintf(f,
+                "set arrow 1 from first %.10g, graph 0 to first %.10g, graph 1 nohead front "
+                "linewidth 2 linecolor rgb '" GP_RED "'\n",
+                mean, mean);
     fprintf(f,
             "set arrow 2 from first %.10g, graph 0 to first %.10g, graph 1 nohead front "
             "linewidth 2 dashtype 2 linecolor rgb '#000000'\n",
             median, median);
-    int mean_right = mean >= median;
-    snprintf(text, sizeof text, "mean %s", words_money(money, sizeof money, mean, -1));
-    snprintf(at, sizeof at, "first %.10g, graph 0.95", mean);
-    gp_label(f, text, at, mean_right ? "left" : "right",
-             mean_right ? "offset character 0.8,0 textcolor rgb '" GP_RED "'"
-                        : "offset character -0.8,0 textcolor rgb '" GP_RED "'");
-    snprintf(text, sizeof text, "median %s", words_money(money, sizeof money, median, -1));
+    int mean_right = !isfinite(mean) || mean >= median;
+    if (isfinite(mean)) {
+        snprintf(text, sizeof text, "average %s",
+                 metric_figure(money, sizeof money, mean, UNIT_POUND, false));
+        snprintf(at, sizeof at, "first %.10g, graph 0.95", mean);
+        gp_label(f, text, at, mean_right ? "left" : "right",
+                 mean_right ? "offset character 0.8,0 textcolor rgb '" GP_RED "'"
+                            : "offset character -0.8,0 textcolor rgb '" GP_RED "'");
+    }
+    snprintf(text, sizeof text, "median %s",
+             metric_figure(money, sizeof money, median, UNIT_POUND, false));
     snprintf(at, sizeof at, "first %.10g, graph 0.95", median);
     gp_label(f, text, at, mean_right ? "right" : "left",
              mean_right ? "offset character -0.8,0" : "offset character 0.8,0");
     double y = 0.86;
+    char more[160] = "";
     if (above / reps >= 0.5) {
-        char n[48];
-        snprintf(text, sizeof text, "%s more above %s", output_number(n, sizeof n, above / reps, 0),
-                 words_money(money, sizeof money, h->hi[last], -1));
+        snprintf(more, sizeof more, "%s more above %s",
+                 metric_figure(n, sizeof n, above / reps, UNIT_COUNT, false),
+                 metric_figure(money, sizeof money, ax.hi, UNIT_POUND, false));
         snprintf(at, sizeof at, "graph 0.98, graph %.2f", y);
-        gp_label(f, text, at, "right", NULL);
+        gp_label(f, more, at, "right", NULL);
         y -= 0.07;
     }
     if (h->under / reps >= 0.5) {
-        char n[48];
         snprintf(text, sizeof text, "%s saving £0 or less",
-                 output_number(n, sizeof n, h->under / reps, 0));
+                 metric_figure(n, sizeof n, h->under / reps, UNIT_COUNT, false));
         snprintf(at, sizeof at, "graph 0.98, graph %.2f", y);
         gp_label(f, text, at, "right", NULL);
     }
     fputs("plot 'savings.dat' using (($1+$2)/2):3:($2-$1) with boxes "
           "linecolor rgb '" GP_BLUE "' notitle\n",
           f);
-    return gp_close(j, f, chart) ? -1 : 1;
+    char alt[700], cap[700];
+    snprintf(alt, sizeof alt,
+             "Histogram of the annual saving of each household that switches, from %s to %s; "
+             "the average is %s a year (red line) and the median %s (dashed line).%s%s",
+             metric_figure(text, sizeof text, ax.lo, UNIT_POUND, false),
+             metric_figure(money, sizeof money, ax.hi, UNIT_POUND, false),
+             isfinite(mean) ? metric_figure(n, sizeof n, mean, UNIT_POUND, false) : "-",
+             metric_figure(at, sizeof at, median, UNIT_POUND, false), more[0] ? " " : "", more);
+    snprintf(cap, sizeof cap,
+             "How much each switching household saves a year. Bars count households in equal "
+             "steps of saving%s.",
+             reps > 1 ? ", averaged over the simulated campaigns" : "");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
 /* x tics at whole rounds 1..R (every few rounds when there are many). */
@@ -124,27 +144,130 @@ static void round_axis(FILE *f, int rounds, const char *label)
     gp_set(f, "set xlabel", label);
 }
 
-/* Households switched per round, with 95% CI error bars. */
+/* One round: how many households switch in each simulated campaign, as a histogram, with
+ * the 90% forecast range shaded and the average marked. */
+static int chart_switched_one(struct plot_job *j, const struct plot_numbers *reps,
+                              const struct plot_stat *st)
+{
+    const char *chart = "switched";
+    size_t n = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < reps->n; i++) {
+        double x = plot_num(reps, i, 1);
+        if (plot_num(reps, i, 0) == 1 && isfinite(x)) {
+            n++;
+            lo = fmin(lo, x);
+            hi = fmax(hi, x);
+        }
+    }
+    if (n < 2 || !(hi > lo))
+        return 0;
+    struct gp_scale bins = gp_axis_steps(lo, hi, 0, 1, n >= 200 ? 30 : n >= 50 ? 15 : 8);
+    size_t nb = (size_t)lround((bins.hi - bins.lo) / bins.step);
+    if (nb < 1 || nb > 100)
+        return 0;
+    double count[100] = {0}, top = 0;
+    for (size_t i = 0; i < reps->n; i++) {
+        double x = plot_num(reps, i, 1);
+        if (plot_num(reps, i, 0) != 1 || !isfinite(x))
+            continue;
+        size_t b = (size_t)fmin((double)nb - 1, floor((x - bins.lo) / bins.step));
+        top = fmax(top, ++count[b]);
+    }
+    FILE *d = gp_dat_open(j, chart, "bin_low,bin_high,campaigns");
+    if (!d)
+        return -1;
+    for (size_t b = 0; b < nb; b++) {
+        gp_dat_num(d, bins.lo + (double)b * bins.step, 1);
+        gp_dat_num(d, bins.lo + (double)(b + 1) * bins.step, 0);
+        gp_dat_num(d, count[b], 0);
+        fputc('\n', d);
+    }
+    if (gp_dat_close(j, d, chart))
+        return -1;
+    FILE *f = gp_open(j, chart, "households switching in each simulated campaign", 0);
+    if (!f)
+        return -1;
+    gp_title(f, j, "set title", "how many households may switch");
+    gp_set(f, "set xlabel", "households switching in one campaign");
+    gp_set(f, "set ylabel", "simulated campaigns");
+    gp_axis(f, "x", gp_axis_nice(bins.lo, bins.hi, 0, 1), UNIT_COUNT, NULL);
+    gp_axis(f, "y", gp_axis_nice(0, top * 1.25, 1, 1), UNIT_COUNT, NULL);
+    fputs("unset key\nset style fill solid 0.85 border linecolor rgb '#ffffff'\n", f);
+    char a[64], b[64], m[64], text[200], at[96];
+    int range = st && isfinite(st->pi_lo) && isfinite(st->pi_hi);
+    if (range) {
+        fprintf(f,
+                "set object 1 rectangle from first %.10g, graph 0 to first %.10g, graph 1 "
+                "behind fillcolor rgb '" GP_SKY "' fillstyle solid 0.25 noborder\n",
+                st->pi_lo, st->pi_hi);
+        snprintf(text, sizeof text, "90%% forecast range: %s to %s",
+                 metric_figure(a, sizeof a, st->pi_lo, UNIT_COUNT, false),
+                 metric_figure(b, sizeof b, st->pi_hi, UNIT_COUNT, false));
+        gp_label(f, text, "graph 0.02, graph 0.95", "left", NULL);
+    }
+    if (st && isfinite(st->mean)) {
+        fprintf(f,
+                "set arrow 1 from first %.10g, graph 0 to first %.10g, graph 0.86 nohead front "
+                "linewidth 2 linecolor rgb '" GP_RED "'\n",
+                st->mean, st->mean);
+        snprintf(text, sizeof text, "average %s",
+                 metric_figure(m, sizeof m, st->mean, UNIT_COUNT, false));
+        snprintf(at, sizeof at, "first %.10g, graph 0.89", st->mean);
+        gp_label(f, text, at, "center", "textcolor rgb '" GP_RED "'");
+    }
+    fputs("plot 'switched.dat' using (($1+$2)/2):3:($2-$1) with boxes "
+          "linecolor rgb '" GP_BLUE "' notitle\n",
+          f);
+    char alt[700], cap[700];
+    snprintf(alt, sizeof alt,
+             "Histogram of the households switching in each of %zu simulated campaigns, from %s "
+             "to %s; on average %s%s%s%s%s.",
+             n, metric_figure(a, sizeof a, lo, UNIT_COUNT, false),
+             metric_figure(b, sizeof b, hi, UNIT_COUNT, false),
+             st ? metric_figure(m, sizeof m, st->mean, UNIT_COUNT, false) : "-",
+             range ? ", and in 90% of them between " : "",
+             range ? metric_figure(text, sizeof text, st->pi_lo, UNIT_COUNT, false) : "",
+             range ? " and " : "",
+             range ? metric_figure(at, sizeof at, st->pi_hi, UNIT_COUNT, false) : "");
+    snprintf(cap, sizeof cap,
+             "Where one campaign may land: each bar counts the simulated campaigns in which that "
+             "many households switched. The shaded band is the 90%% forecast range; the red line "
+             "the average.");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
+}
+
+/* Households switched per round: the average, with the 90% forecast range as whiskers (the
+ * 95% CI of the average when the file has no range). */
 static int chart_switched(struct plot_job *j, const struct plot_summary *s, double reps)
 {
     const char *chart = "switched";
-    int R = s->rounds, any = 0;
+    int R = s->rounds, any = 0, ranges = 1;
     double ymax = 0;
     for (int r = 1; r <= R; r++) {
         const struct plot_stat *st = plot_stat_find(s, r, "switched");
         if (st && isfinite(st->mean)) {
             any = 1;
+            ranges &= isfinite(st->pi_hi);
             ymax = fmax(ymax, fmax(st->mean, isfinite(st->hi) ? st->hi : st->mean));
+            ymax = fmax(ymax, isfinite(st->pi_hi) ? st->pi_hi : st->mean);
         }
     }
     if (!any)
         return 0;
-    FILE *d = gp_dat_open(j, chart, "round,switched_mean,ci95_low,ci95_high");
+    FILE *d = gp_dat_open(j, chart, ranges ? "round,switched_mean,pi90_low,pi90_high"
+                                           : "round,switched_mean,ci95_low,ci95_high");
     if (!d)
         return -1;
     for (int r = 1; r <= R; r++) {
+        const struct plot_stat *st = plot_stat_find(s, r, "switched");
         gp_dat_num(d, r, 1);
-        gp_dat_stat(d, plot_stat_find(s, r, "switched"), 1);
+        if (ranges && st) {
+            gp_dat_num(d, st->mean, 0);
+            gp_dat_num(d, st->pi_lo, 0);
+            gp_dat_num(d, st->pi_hi, 0);
+        } else
+            gp_dat_stat(d, st, 1);
         fputc('\n', d);
     }
     if (gp_dat_close(j, d, chart))
@@ -152,14 +275,12 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
     FILE *f = gp_open(j, chart, "households switched by round", 0);
     if (!f)
         return -1;
-    gp_title(f, j, "set title", "households switched by round");
+    gp_title(f, j, "set title", "households switching by round");
     char xlabel[160];
-    snprintf(xlabel, sizeof xlabel,
-             "auction round   (bars: mean of %.0f replications; error "
-             "bars: 95%% CI)",
-             reps);
+    snprintf(xlabel, sizeof xlabel, "auction round   (bars: average of %.0f campaigns; lines: %s)",
+             reps, ranges ? "90% forecast range" : "95% CI of the average");
     round_axis(f, R, reps > 1 ? xlabel : "auction round");
-    gp_set(f, "set ylabel", "households switched");
+    gp_set(f, "set ylabel", "households switching");
     gp_axis(f, "y", gp_axis_nice(0, ymax * 1.12, 1, 1), UNIT_COUNT, NULL);
     if (ymax <= 0)
         gp_label(f, "no household switched", "graph 0.5, graph 0.5", "center", NULL);
@@ -170,46 +291,126 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
             if (!st || !isfinite(st->mean))
                 continue;
             char text[48], at[96];
-            output_number(text, sizeof text, st->mean, 0);
+            metric_figure(text, sizeof text, st->mean, UNIT_COUNT, false);
+            double top = ranges ? st->pi_hi : st->hi;
             snprintf(at, sizeof at, "first %d, first %.10g", r,
-                     isfinite(st->hi) ? fmax(st->hi, st->mean) : st->mean);
+                     isfinite(top) ? fmax(top, st->mean) : st->mean);
             gp_label(f, text, at, "center", "offset character 0,0.9");
         }
     fputs("plot 'switched.dat' using 1:2 with boxes linecolor rgb '" GP_BLUE "', \\\n"
           "     '' using 1:3:(0):($4-$3) " GP_CI_BARS "\n",
           f);
-    return gp_close(j, f, chart) ? -1 : 1;
+    const struct plot_stat *all = plot_stat_all(s, "switched");
+    char alt[700], cap[700], a[64];
+    snprintf(alt, sizeof alt,
+             "Bar chart of the households expected to switch in each of %d auction rounds; %s in "
+             "all on average.",
+             R, all ? metric_figure(a, sizeof a, all->mean, UNIT_COUNT, false) : "-");
+    snprintf(cap, sizeof cap, "Households switching after each auction round: bars are averages, "
+                              "lines the %s.",
+             ranges ? "90% forecast range of one campaign" : "95% confidence interval of the average");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
-/* One panel of the timeline: the three series of a channel, per day or cumulative. */
-static void timeline_panel(FILE *f, const char *title, int col, double ymax, double key_y,
-                           int bottom)
+/* Days marked on the timeline: each round's auction, offers and reminders. */
+struct marks {
+    size_t n;
+    double day[64];
+    const char *what[64];
+};
+
+/* A number key of the results folder's scenario, or NaN. */
+static double scenario_number(const struct plot_job *j, const char *file, const char *key)
+{
+    char path[PLOT_PATH_SIZE], v[200], *end;
+    snprintf(path, sizeof path, "%s/%s", j->results, file);
+    if (!file[0] || plot_scenario_value(path, key, v, sizeof v))
+        return NAN;
+    double x = strtod(v, &end);
+    return end != v && !*end ? x : NAN;
+}
+
+static void marks_of(const struct plot_job *j, const char *file, struct marks *mk)
+{
+    char path[PLOT_PATH_SIZE], list[400];
+    double rounds = scenario_number(j, file, "scenario.rounds"),
+           every = scenario_number(j, file, "scenario.interval_days"),
+           auction = scenario_number(j, file, "auction.day"),
+           send = scenario_number(j, file, "offers.send_delay_days");
+    mk->n = 0;
+    if (!isfinite(auction) || !isfinite(rounds))
+        return;
+    snprintf(path, sizeof path, "%s/%s", j->results, file);
+    if (plot_scenario_value(path, "offers.reminder_days", list, sizeof list))
+        list[0] = '\0';
+    for (int r = 0; r < (int)fmin(rounds, 8); r++) {
+        double start = r * (isfinite(every) ? every : 0);
+        if (mk->n + 2 > 64)
+            break;
+        mk->day[mk->n] = start + auction;
+        mk->what[mk->n++] = "auction";
+        if (!isfinite(send))
+            continue;
+        mk->day[mk->n] = start + auction + send;
+        mk->what[mk->n++] = "offers";
+        for (char *p = list; *p && mk->n < 64;) {
+            char *end;
+            double d = strtod(p, &end);
+            if (end == p)
+                break;
+            mk->day[mk->n] = start + auction + send + d;
+            mk->what[mk->n++] = "reminder";
+            p = end + strspn(end, ", ");
+        }
+    }
+}
+
+/* One panel of the timeline: the three series of a channel, per day or cumulative: told
+ * apart by dash and point as well as colour, so they stay apart in grey print; a little room
+ * under zero, so a series at zero does not hide in the axis. */
+static void timeline_panel(FILE *f, const char *title, int col, double ymax, int key,
+                           int bottom, const struct marks *mk, double x_hi)
 {
     static const char *const names[] = {"registered", "accepted", "switched"};
     static const char *const colours[] = {GP_BLUE, GP_ORANGE, GP_GREEN};
+    static const int dash[] = {1, 2, 3}, point[] = {7, 5, 9};
     gp_set(f, "set title", title);
     gp_set(f, "set xlabel", bottom ? "day of campaign" : "");
     gp_set(f, "set ylabel", col < 8 ? "households per day" : "households, cumulative");
-    gp_axis(f, "y", gp_axis_nice(0, ymax * 1.05, 1, 0), UNIT_COUNT, NULL);
-    fputs("unset key\n", f);
-    if (key_y > 0) /* one key for all four panels, under the main title, as coloured words */
-        for (int k = 0; k < 3; k++) {
-            char at[64], colour[64];
-            snprintf(at, sizeof at, "screen %.2f, screen %.3f", 0.38 + 0.12 * k, key_y);
-            snprintf(colour, sizeof colour, "textcolor rgb '%s' font ',20'", colours[k]);
-            gp_label(f, names[k], at, "center", colour);
-        }
+    struct gp_scale y = gp_axis_nice(0, ymax * 1.05, 1, 0);
+    gp_axis(f, "y", y, UNIT_COUNT, NULL);
+    fprintf(f, "set yrange [%.10g:%.10g]\n", -0.04 * (y.hi - y.lo), y.hi);
+    fputs("unset arrow\nunset label\n", f);
+    for (size_t i = 0; i < mk->n; i++) {
+        if (mk->day[i] > x_hi)
+            continue;
+        fprintf(f,
+                "set arrow from first %.10g, graph 0 to first %.10g, graph 1 nohead back "
+                "linewidth 1 dashtype 3 linecolor rgb '#777777'\n",
+                mk->day[i], mk->day[i]);
+        if (bottom)
+            continue; /* named once, above the top panels */
+        char at[64];
+        snprintf(at, sizeof at, "first %.10g, graph 0.98", mk->day[i]);
+        gp_label(f, mk->what[i], at, "right",
+                 "rotate by 90 offset character -0.5,0 font ',13' textcolor rgb '#555555'");
+    }
+    if (key)
+        fputs("set key top right noopaque samplen 3 spacing 1.1\n", f);
+    else
+        fputs("unset key\n", f);
     fputs("plot ", f);
     for (int k = 0; k < 3; k++)
         fprintf(f,
-                "%s'timeline.dat' using 1:%d with lines linewidth 2 linecolor rgb '%s' "
-                "title '%s'",
-                k ? ", \\\n     " : "", col + 2 * k, colours[k], names[k]);
-    fputs("\nunset label\n", f);
+                "%s'timeline.dat' using 1:%d with linespoints linewidth 2 dashtype %d "
+                "pointtype %d pointsize 0.9 pointinterval 7 linecolor rgb '%s' title '%s'",
+                k ? ", \\\n     " : "", col + 2 * k, dash[k], point[k], colours[k], names[k]);
+    fputs("\n", f);
 }
 
-/* Registrations, acceptances and switches by day, online and paper, daily and cumulative. */
-static int chart_timeline(struct plot_job *j, const struct plot_daily *dl)
+/* Registrations, acceptances and switches by day, online and paper, daily and cumulative,
+ * with the auction, offer and reminder days marked. */
+static int chart_timeline(struct plot_job *j, const struct plot_daily *dl, const char *file)
 {
     const char *chart = "timeline";
     size_t n = 0;
@@ -243,23 +444,39 @@ static int chart_timeline(struct plot_job *j, const struct plot_daily *dl)
     }
     if (gp_dat_close(j, d, chart))
         return -1;
-    FILE *f = gp_open(j, chart, "registrations, acceptances and switches by day", 0);
+    FILE *f = gp_open(j, chart, "registrations, acceptances and switches by day", 1100);
     if (!f)
         return -1;
+    struct marks mk;
+    marks_of(j, file, &mk);
     const char *what = "registrations, acceptances and switches by day";
     int two = gp_title_two_lines(j, what);
-    fprintf(f, "set multiplot layout 2,2 margins 0.1,0.98,0.11,%s spacing 0.12,0.15 ",
-            two ? "0.8" : "0.84");
+    fprintf(f, "set multiplot layout 2,2 margins 0.1,0.98,0.1,%s spacing 0.12,0.2 ",
+            two ? "0.78" : "0.82");
     gp_title(f, j, "title", what);
-    gp_axis(f, "x", gp_axis_nice(dl->v[0], dl->v[(n - 1) * 7], 0, 1), UNIT_COUNT, NULL);
+    double x_hi = dl->v[(n - 1) * 7];
+    gp_axis(f, "x", gp_axis_nice(dl->v[0], x_hi, 0, 1), UNIT_COUNT, NULL);
     double online_day = fmax(max_day[1], fmax(max_day[3], max_day[5]));
     double paper_day = fmax(max_day[2], fmax(max_day[4], max_day[6]));
-    timeline_panel(f, "online, per day", 2, online_day, two ? 0.875 : 0.915, 0);
-    timeline_panel(f, "online, cumulative", 8, fmax(cum[1], fmax(cum[3], cum[5])), 0, 0);
-    timeline_panel(f, "paper, per day", 3, paper_day, 0, 1);
-    timeline_panel(f, "paper, cumulative", 9, fmax(cum[2], fmax(cum[4], cum[6])), 0, 1);
+    timeline_panel(f, "online, per day", 2, online_day, 1, 0, &mk, x_hi);
+    timeline_panel(f, "online, cumulative", 8, fmax(cum[1], fmax(cum[3], cum[5])), 0, 0, &mk,
+                   x_hi);
+    timeline_panel(f, "paper, per day", 3, paper_day, 0, 1, &mk, x_hi);
+    timeline_panel(f, "paper, cumulative", 9, fmax(cum[2], fmax(cum[4], cum[6])), 0, 1, &mk, x_hi);
     fputs("unset multiplot\n", f);
-    return gp_close(j, f, chart) ? -1 : 1;
+    char alt[700], cap[700], a[64], b[64], c[64];
+    snprintf(alt, sizeof alt,
+             "Four line charts, online and paper, per day and cumulative, over %.0f days: by the "
+             "end about %s households registered online and %s on paper, and %s switched in all "
+             "(averages).",
+             x_hi, metric_figure(a, sizeof a, cum[1], UNIT_COUNT, false),
+             metric_figure(b, sizeof b, cum[2], UNIT_COUNT, false),
+             metric_figure(c, sizeof c, cum[5] + cum[6], UNIT_COUNT, false));
+    snprintf(cap, sizeof cap,
+             "The campaign day by day, averaged over the simulated campaigns: registrations "
+             "(solid), acceptances (dashed) and switches (dotted). Dotted grey lines mark the "
+             "auction, the day offers go out, and each reminder.");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
 /* Conversion by channel over all rounds, as percentages with 95% CIs. */
@@ -312,20 +529,32 @@ static int chart_conversion(struct plot_job *j, const struct plot_summary *s)
         if (!st[k] || !isfinite(st[k]->mean))
             continue;
         char text[48], at[96];
-        words_value(text, sizeof text, st[k]->mean, UNIT_SHARE, -1);
+        metric_figure(text, sizeof text, st[k]->mean, UNIT_SHARE, false);
         snprintf(at, sizeof at, "first %d, first %.10g", k + 1,
                  100 * (isfinite(st[k]->hi) ? fmax(st[k]->hi, st[k]->mean) : st[k]->mean));
         gp_label(f, text, at, "center", "offset character 0,0.9");
     }
-    gp_set(f, "set xlabel", "error bars: 95% confidence interval");
+    gp_set(f, "set xlabel", "error bars: 95% confidence interval of the average");
     fputs("plot 'conversion.dat' using 1:2:5 with boxes linecolor rgb variable notitle, \\\n"
           "     '' using 1:3:(0):($4-$3) " GP_CI_BARS " notitle\n",
           f);
-    return gp_close(j, f, chart) ? -1 : 1;
+    char alt[700], cap[700], x[3][48];
+    for (int k = 0; k < 3; k++)
+        metric_figure(x[k], sizeof x[k], st[k] ? st[k]->mean : NAN, UNIT_SHARE, false);
+    snprintf(alt, sizeof alt,
+             "Bar chart of the share of registered households who switch: %s of online "
+             "registrations, %s of paper ones, %s of all.",
+             x[0], x[1], x[2]);
+    snprintf(cap, sizeof cap, "The share of households who sign up that go on to switch, by "
+                              "how they signed up (averages, with their 95%% confidence "
+                              "intervals).");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
-/* The winning tariff against the market's best, by round, in £/year with 95% CIs. */
-static int chart_tariff(struct plot_job *j, const struct plot_summary *s)
+/* The winning tariff against the market's best. Over rounds: each round's average, the
+ * winning one with its 90% forecast range (the market's has none). One round: the winning
+ * tariff's range as a band, against the market's best, the reserve and the market's average. */
+static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const char *file)
 {
     const char *chart = "tariff";
     int R = s->rounds, any = 0;
@@ -337,20 +566,25 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s)
             if (!st || !isfinite(st->mean))
                 continue;
             any = 1;
-            lo = fmin(lo, isfinite(st->lo) ? fmin(st->lo, st->mean) : st->mean);
-            hi = fmax(hi, isfinite(st->hi) ? fmax(st->hi, st->mean) : st->mean);
+            double l = isfinite(st->pi_lo) ? st->pi_lo : st->mean,
+                   h = isfinite(st->pi_hi) ? st->pi_hi : st->mean;
+            lo = fmin(lo, fmin(l, st->mean));
+            hi = fmax(hi, fmax(h, st->mean));
         }
     if (!any)
         return 0;
-    FILE *d = gp_dat_open(j, chart,
-                          "round,winning_mean,ci95_low,ci95_high,"
-                          "market_best_mean,ci95_low,ci95_high");
+    double margin = scenario_number(j, file, "auction.reserve_margin");
+    FILE *d = gp_dat_open(j, chart, "round,winning_mean,pi90_low,pi90_high,market_best_mean");
     if (!d)
         return -1;
     for (int r = 1; r <= R; r++) {
+        const struct plot_stat *w = plot_stat_find(s, r, "winning_annual_cost"),
+                               *m = plot_stat_find(s, r, "market_best_cost");
         gp_dat_num(d, r, 1);
-        for (int k = 0; k < 2; k++)
-            gp_dat_stat(d, plot_stat_find(s, r, k ? "market_best_cost" : "winning_annual_cost"), 1);
+        gp_dat_num(d, w ? w->mean : NAN, 0);
+        gp_dat_num(d, w && isfinite(w->pi_lo) ? w->pi_lo : w ? w->mean : NAN, 0);
+        gp_dat_num(d, w && isfinite(w->pi_hi) ? w->pi_hi : w ? w->mean : NAN, 0);
+        gp_dat_num(d, m ? m->mean : NAN, 0);
         fputc('\n', d);
     }
     if (gp_dat_close(j, d, chart))
@@ -358,57 +592,112 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s)
     FILE *f = gp_open(j, chart, "winning tariff against the market's best", 0);
     if (!f)
         return -1;
-    gp_title(f, j, "set title", "winning tariff against the market's best, by round");
-    round_axis(f, R, "auction round");
-    gp_set(f, "set ylabel", "annual cost, reference household (£/year)");
-    double pad = fmax((hi - lo) * 0.25, fmax(fabs(hi) * 0.01, 1));
-    gp_axis(f, "y", gp_axis_nice(lo - pad, hi + pad, 0, 0), UNIT_POUND, NULL);
-    fputs("set key below horizontal maxrows 1\nset bmargin 6\n", f);
-    int any_win = 0;
-    for (int r = 1; r <= R; r++) {
-        const struct plot_stat *w = plot_stat_find(s, r, "winning_annual_cost");
-        any_win |= w && isfinite(w->mean);
-    }
-    if (!any_win)
-        gp_label(f, "no winning bid: the auction failed", "graph 0.5, graph 0.15", "center",
-                 "textcolor rgb '" GP_BLUE "'");
-    if (R <= 8)
-        for (int r = 1; r <= R; r++) {
-            const struct plot_stat *w = plot_stat_find(s, r, "winning_annual_cost"),
-                                   *m = plot_stat_find(s, r, "market_best_cost");
-            double win_mean = w ? w->mean : NAN, mkt_mean = m ? m->mean : NAN;
-            for (int k = 0; k < 2; k++) {
-                const struct plot_stat *st =
-                    plot_stat_find(s, r, k ? "market_best_cost" : "winning_annual_cost");
-                if (!st || !isfinite(st->mean))
-                    continue;
-                char text[48], at[96]; /* the lower series labelled below, the other above */
-                int below = k == 0 ? mkt_mean > st->mean : win_mean > st->mean;
-                double y = below ? (isfinite(st->lo) ? fmin(st->lo, st->mean) : st->mean)
-                                 : (isfinite(st->hi) ? fmax(st->hi, st->mean) : st->mean);
-                words_money(text, sizeof text, st->mean, -1);
-                snprintf(at, sizeof at, "first %.10g, first %.10g", r + (k ? 0.1 : -0.1), y);
-                gp_label(f, text, at, "center",
-                         below ? "offset character 0,-1" : "offset character 0,1");
-            }
+    const struct plot_stat *w1 = plot_stat_all(s, "winning_annual_cost"),
+                           *m1 = plot_stat_all(s, "market_best_cost");
+    char a[64], b[64], c[64], text[200], at[96];
+    if (R == 1) {
+        gp_title(f, j, "set title", "what the winning tariff may cost");
+        gp_set(f, "set xlabel", "annual cost for a typical household paying by direct debit (£ a year)");
+        double mk = m1 && isfinite(m1->mean) ? m1->mean : NAN;
+        double reserve = isfinite(mk) && isfinite(margin) ? mk - margin : NAN;
+        double l = fmin(lo, isfinite(reserve) ? reserve : lo), h = fmax(hi, isfinite(mk) ? mk : hi);
+        double pad = fmax((h - l) * 0.3, 5);
+        gp_axis(f, "x", gp_axis_nice(l - pad, h + pad, 0, 0), UNIT_POUND, NULL);
+        fputs("set yrange [0:1]\nunset ytics\nset border 1\nunset key\nunset grid\n"
+              "set grid xtics linecolor rgb '#dddddd' linewidth 0.5 dashtype solid\n",
+              f);
+        if (w1 && isfinite(w1->mean)) {
+            double pl = isfinite(w1->pi_lo) ? w1->pi_lo : w1->mean,
+                   ph = isfinite(w1->pi_hi) ? w1->pi_hi : w1->mean;
+            fprintf(f,
+                    "set object 1 rectangle from first %.10g, graph 0.3 to first %.10g, graph 0.6 "
+                    "fillcolor rgb '" GP_SKY "' fillstyle solid 0.6 noborder front\n",
+                    pl, ph);
+            fprintf(f,
+                    "set arrow 1 from first %.10g, graph 0.25 to first %.10g, graph 0.65 nohead "
+                    "front linewidth 3 linecolor rgb '" GP_BLUE "'\n",
+                    w1->mean, w1->mean);
+            snprintf(text, sizeof text, "winning tariff: %s on average, most likely %s to %s",
+                     metric_figure(a, sizeof a, w1->mean, UNIT_POUND, false),
+                     metric_figure(b, sizeof b, pl, UNIT_POUND, false),
+                     metric_figure(c, sizeof c, ph, UNIT_POUND, false));
+            snprintf(at, sizeof at, "first %.10g, graph 0.7", w1->mean);
+            gp_label(f, text, at, "center", "textcolor rgb '" GP_BLUE "'");
+        } else
+            gp_label(f, "no winning bid: the auction failed", "graph 0.5, graph 0.45", "center",
+                     "textcolor rgb '" GP_BLUE "'");
+        if (isfinite(mk)) {
+            fprintf(f,
+                    "set arrow 2 from first %.10g, graph 0 to first %.10g, graph 0.85 nohead "
+                    "front linewidth 2 dashtype 2 linecolor rgb '" GP_RED "'\n",
+                    mk, mk);
+            snprintf(text, sizeof text, "cheapest market tariff %s",
+                     metric_figure(a, sizeof a, mk, UNIT_POUND, false));
+            snprintf(at, sizeof at, "first %.10g, graph 0.9", mk);
+            gp_label(f, text, at, "center", "textcolor rgb '" GP_RED "'");
         }
-    fputs("plot 'tariff.dat' using ($1-0.1):2:3:4 with yerrorlines linewidth 2 pointtype 7 "
-          "pointsize 1.8 linecolor rgb '" GP_BLUE "' title 'winning auction tariff', \\\n"
-          "     '' using ($1+0.1):5:6:7 with yerrorlines linewidth 2 pointtype 5 pointsize 1.8 "
-          "linecolor rgb '" GP_RED "' title 'best market tariff (direct debit)'\n",
-          f);
-    return gp_close(j, f, chart) ? -1 : 1;
+        if (isfinite(reserve) && margin > 0) {
+            fprintf(f,
+                    "set arrow 3 from first %.10g, graph 0 to first %.10g, graph 0.2 nohead "
+                    "front linewidth 2 dashtype 3 linecolor rgb '#000000'\n",
+                    reserve, reserve);
+            snprintf(text, sizeof text, "reserve price %s: bids above it lose",
+                     metric_figure(a, sizeof a, reserve, UNIT_POUND, false));
+            snprintf(at, sizeof at, "first %.10g, graph 0.12", reserve);
+            gp_label(f, text, at, "right", "offset character -0.8,0");
+        }
+        fputs("plot -1 notitle\n", f); /* the axis alone: objects and arrows draw the rest */
+    } else {
+        gp_title(f, j, "set title", "winning tariff against the market's best, by round");
+        round_axis(f, R, "auction round");
+        gp_set(f, "set ylabel", "annual cost, typical household (£ a year)");
+        double pad = fmax((hi - lo) * 0.25, fmax(fabs(hi) * 0.01, 1));
+        gp_axis(f, "y", gp_axis_nice(lo - pad, hi + pad, 0, 0), UNIT_POUND, NULL);
+        fputs("set key below horizontal maxrows 1\nset bmargin 6\n", f);
+        if (!(w1 && isfinite(w1->mean)))
+            gp_label(f, "no winning bid: the auction failed", "graph 0.5, graph 0.15", "center",
+                     "textcolor rgb '" GP_BLUE "'");
+        fputs("plot 'tariff.dat' using ($1-0.1):2:3:4 with yerrorlines linewidth 2 pointtype 7 "
+              "pointsize 1.8 linecolor rgb '" GP_BLUE "' title 'winning tariff (90% forecast "
+              "range)', \\\n"
+              "     '' using ($1+0.1):5 with linespoints linewidth 2 dashtype 2 pointtype 5 "
+              "pointsize 1.8 linecolor rgb '" GP_RED "' title 'cheapest market tariff'\n",
+              f);
+    }
+    char alt[700], cap[700];
+    snprintf(alt, sizeof alt,
+             "Chart of the winning tariff's annual cost for a typical household paying by direct "
+             "debit, %s on average, against the cheapest market tariff, %s.",
+             w1 ? metric_figure(a, sizeof a, w1->mean, UNIT_POUND, false) : "-",
+             m1 ? metric_figure(b, sizeof b, m1->mean, UNIT_POUND, false) : "-");
+    snprintf(cap, sizeof cap,
+             "What the auction's winning tariff costs a household of typical use (the scenario's "
+             "reference use of electricity and gas), against the cheapest tariff already on the "
+             "market%s.",
+             R == 1 ? "; the band is the 90% forecast range" : "");
+    return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
 
 int plot_run_section(struct plot_job *j, const struct plot_inputs *in)
 {
     const struct plot_stat *reg = plot_stat_all(&in->sum, "registered");
-    double reps = reg && reg->n >= 1 ? reg->n : 1, mean = NAN, median = NAN;
-    if (chart_switched(j, &in->sum, reps) < 0 ||
-        (in->has_hist && chart_savings(j, &in->hist, reps, &mean, &median) < 0) ||
-        chart_conversion(j, &in->sum) < 0 || chart_tariff(j, &in->sum) < 0 ||
-        (in->has_daily && chart_timeline(j, &in->daily) < 0))
+    double reps = reg && reg->n >= 1 ? reg->n : 1;
+    j->reps = reps;
+    int one = in->sum.rounds == 1 && in->has_reps && reps >= 10;
+    int drawn = one ? chart_switched_one(j, &in->reps, plot_stat_all(&in->sum, "switched")) : 0;
+    if (drawn < 0 || (drawn == 0 && chart_switched(j, &in->sum, reps) < 0) ||
+        (in->has_hist &&
+         chart_savings(j, &in->hist, reps, plot_stat_all(&in->sum, "saving_mean")) < 0) ||
+        chart_conversion(j, &in->sum) < 0 || chart_tariff(j, &in->sum, in->scenario_file) < 0 ||
+        (in->has_daily && chart_timeline(j, &in->daily, in->scenario_file) < 0))
         return -1;
-    plot_bulletin_run(j, &in->sum, reps, mean, median);
+    plot_bulletin_run(j, &in->sum);
+    doc_chart_add(j, "switched");
+    doc_chart_add(j, "savings");
+    doc_chart_add(j, "conversion");
+    doc_chart_add(j, "tariff");
+    doc_chart_add(j, "timeline");
+    if (!in->has_fan)
+        doc_note_ranges(j, 1, 1);
     return 0;
 }

@@ -1,109 +1,48 @@
-/* words.c - numbers as people read them, and markdown text, for charts and the bulletin. */
+/* words.c - numbers and words as people read them, and the document the bulletin and the
+ * report are written from. Every figure goes through metric.c: metric_figure for tables and
+ * chart labels, metric_about for sentences, so a figure reads the same everywhere. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "switchsim/output.h"
+#include "switchsim/scenario.h"
 #include "plot_int.h"
 
-/* Pounds: "£271", "-£4", "£374,000" (from £100,000 to the nearest thousand), or in millions
- * with mdec decimals ("£1.5m") when mdec >= 0 and |x| >= 1e6. */
-char *words_money(char *buf, size_t size, double x, int mdec)
+void words_add(struct words *w, const char *fmt, ...)
 {
-    char num[64];
-    if (!isfinite(x))
-        return output_number(buf, size, x, 0);
-    if (mdec >= 0 && fabs(x) >= 1e6)
-        snprintf(num, sizeof num, "%.*fm", mdec, fabs(x) / 1e6);
-    else /* large sums to the nearest thousand: the rest is noise */
-        output_number(num, sizeof num, fabs(x) >= 1e5 ? round(fabs(x) / 1e3) * 1e3 : fabs(x), 0);
-    snprintf(buf, size, "%s£%s", x < 0 && strspn(num, "0.,m") != strlen(num) ? "-" : "", num);
-    return buf;
+    if (w->n >= sizeof w->s - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(w->s + w->n, sizeof w->s - w->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        w->n = w->n + (size_t)k < sizeof w->s ? w->n + (size_t)k : sizeof w->s - 1;
 }
 
-/* Decimals for the millions of a money triple, so its bounds stay apart: 1, or 2 when the
- * interval is narrower than £0.1m. */
-int words_money_mdec(double lo, double hi)
+char *words_about(char *buf, size_t size, double x, enum metric_unit u, int extra)
 {
-    return isfinite(lo) && isfinite(hi) && hi - lo < 1e5 * (1 - 1e-9) ? 2 : 1;
+    return metric_about(buf, size, x, u, extra);
 }
 
-/* A value in its unit for sentences and labels; money in millions with mdec decimals. */
-char *words_value(char *buf, size_t size, double x, enum metric_unit u, int mdec)
-{
-    char num[64];
-    switch (u) {
-    case UNIT_SHARE:
-        if (!isfinite(x))
-            return output_number(buf, size, x, 0);
-        snprintf(buf, size, "%s%%", output_number(num, sizeof num, 100 * x, 1));
-        return buf;
-    case UNIT_POUND: return words_money(buf, size, x, mdec);
-    case UNIT_COUNT: return output_number(buf, size, x, fabs(x) < 10 && x != round(x) ? 1 : 0);
-    case UNIT_NUMBER:
-    default: return output_number(buf, size, x, fabs(x) >= 100 || x == round(x) ? 0 : 2);
-    }
-}
-
-/* A difference: sign always shown; shares in percentage points. */
-char *words_diff(char *buf, size_t size, double x, enum metric_unit u, int mdec)
-{
-    char v[56], num[48];
-    if (u == UNIT_SHARE)
-        snprintf(v, sizeof v, "%s pp", output_number(num, sizeof num, 100 * fabs(x), 1));
-    else
-        words_value(v, sizeof v, fabs(x), u, mdec);
-    int zero = strspn(v, "0.,£m pp") == strlen(v);
-    snprintf(buf, size, "%s%s", !isfinite(x) || zero ? "" : x > 0 ? "+" : "-", v);
-    return buf;
-}
-
-/* " (95% CI a to b)", or nothing when the interval is unknown. */
-const char *words_ci(char *buf, size_t size, double lo, double hi, enum metric_unit u, int mdec,
-                     int diff)
-{
-    char a[64], b[64];
-    if (!isfinite(lo) || !isfinite(hi)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    if (diff) {
-        words_diff(a, sizeof a, lo, u, mdec);
-        words_diff(b, sizeof b, hi, u, mdec);
-    } else {
-        words_value(a, sizeof a, lo, u, mdec);
-        words_value(b, sizeof b, hi, u, mdec);
-    }
-    snprintf(buf, size, " (95%% CI %s to %s)", a, b);
-    return buf;
-}
-
-const char *words_range(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u,
-                        int mdec, const char *between)
+const char *words_range(char *buf, size_t size, double lo, double hi, enum metric_unit u,
+                        const char *and)
 {
     char a[64], b[64];
     buf[0] = '\0';
-    if (!s || !isfinite(s->pi_lo) || !isfinite(s->pi_hi))
+    if (!isfinite(lo) || !isfinite(hi))
         return buf;
-    words_value(a, sizeof a, s->pi_lo, u, mdec);
-    words_value(b, sizeof b, s->pi_hi, u, mdec);
+    int extra = metric_about_extra(lo, hi, u);
+    metric_about(a, sizeof a, lo, u, extra);
+    metric_about(b, sizeof b, hi, u, extra);
     if (strcmp(a, b) != 0)
-        snprintf(buf, size, "%s%s and %s", between, a, b);
+        snprintf(buf, size, "%s%s%s", a, and, b);
     return buf;
 }
 
-/* "VALUE (95% CI LO to HI)" of a summary row. */
-const char *words_stat(char *buf, size_t size, const struct plot_stat *s, enum metric_unit u)
-{
-    char v[64], c[160];
-    int mdec = words_money_mdec(s->lo, s->hi);
-    snprintf(buf, size, "%s%s", words_value(v, sizeof v, s->mean, u, mdec),
-             words_ci(c, sizeof c, s->lo, s->hi, u, mdec, 0));
-    return buf;
-}
-
-/* The registry's words for the metric called `name`, or, for a metric it does not know, the
- * name itself as label and axis, with plain numbers. */
 struct metric_info words_metric(const char *name)
 {
     int m = metric_find(name, strlen(name));
@@ -112,23 +51,85 @@ struct metric_info words_metric(const char *name)
     return (struct metric_info){.name = name, .label = name, .axis = name, .unit = UNIT_NUMBER};
 }
 
-/* Scenario text in the bulletin: markdown punctuation escaped, so it stays plain text. */
-void words_md_text(FILE *md, const char *s)
+const char *metric_brief_of(const char *name)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            continue;
-        if (strchr("\\`*_{}[]<>#|!~&", *p))
-            fputc('\\', md);
-        fputc(*p, md);
-    }
+    int m = metric_find(name, strlen(name));
+    return m >= 0 ? metric_brief((enum metric)m) : name;
 }
 
-void words_md_image(struct plot_job *j, const char *chart, const char *alt)
+void words_key(char *buf, size_t size, const char *key)
+{
+    scenario_key_label(key, buf, size);
+}
+
+void words_key_value(char *buf, size_t size, const char *key, const char *value)
+{
+    char *end, num[64];
+    double x = strtod(value, &end);
+    if (*value && !*end && isfinite(x) && strcmp(scenario_key_unit(key), "share") == 0) {
+        /* as many decimals as the value has, less two */
+        const char *dot = strchr(value, '.');
+        int dec = dot ? (int)strlen(dot + 1) - 2 : 0;
+        snprintf(buf, size, "%s%%", output_number(num, sizeof num, 100 * x, dec < 0 ? 0 : dec > 3 ? 3 : dec));
+    } else
+        snprintf(buf, size, "%s", value);
+}
+
+/* ---- the document ---- */
+
+void doc_add(struct plot_job *j, enum doc_kind kind, const char *text)
+{
+    struct doc_item *grown = realloc(j->doc, (j->n_doc + 1) * sizeof *grown);
+    char *copy = grown ? strdup(text) : NULL;
+    if (grown)
+        j->doc = grown;
+    if (!copy) {
+        j->oom = 1;
+        return;
+    }
+    j->doc[j->n_doc++] = (struct doc_item){kind, copy};
+}
+
+const struct plot_chart *doc_chart(const struct plot_job *j, const char *name)
 {
     for (size_t i = 0; i < j->n_charts; i++)
-        if (strcmp(j->charts[i], chart) == 0) {
-            fprintf(j->md, "![%s](%s.%s)\n\n", alt, chart, j->fmt);
-            return;
-        }
+        if (strcmp(j->charts[i].name, name) == 0)
+            return &j->charts[i];
+    return NULL;
+}
+
+void doc_chart_add(struct plot_job *j, const char *name)
+{
+    if (doc_chart(j, name))
+        doc_add(j, DOC_CHART, name);
+}
+
+void doc_note_ranges(struct plot_job *j, int ranges, int cis)
+{
+    struct words w = {0};
+    if (ranges)
+        words_add(&w,
+                  "\"Most likely between A and B\" is a 90%% forecast range: in 90 of every 100 "
+                  "simulated campaigns the figure fell between A and B, counting the chance in "
+                  "who registers, what each household does and what suppliers bid%s. One real "
+                  "campaign may still land outside it, about one time in ten. ",
+                  j->uncertain ? ", and the uncertainty of the fitted behaviour parameters" : "");
+    if (j->reps > 1)
+        words_add(&w, "Figures without a range are averages over %.0f simulated campaigns. ",
+                  j->reps);
+    if (cis)
+        words_add(&w,
+                  "A 95%% confidence interval says how precisely those simulations pin an average "
+                  "down; it narrows with more of them, and is not where a campaign may land. ");
+    words_add(&w, "Sentences round figures (\"about 5,500\"); tables give them in full.");
+    doc_add(j, DOC_NOTE, w.s);
+}
+
+void doc_free(struct plot_job *j)
+{
+    for (size_t i = 0; i < j->n_doc; i++)
+        free(j->doc[i].text);
+    free(j->doc);
+    j->doc = NULL;
+    j->n_doc = 0;
 }

@@ -42,6 +42,11 @@ const char *const scenario_payment_names[PAY_COUNT + 1] = {"direct_debit", "stan
 const struct key scenario_keys[] = {
     {AT(scenario, name), TEXT, .def = REQUIRED,
      .doc = "name used for output folders and chart titles"},
+    {AT(scenario, title), .spec.type = V_STRING, .type_text = "text", .def = "",
+     .doc = "title of the report, bulletin and charts (any text); empty = the name"},
+    {AT(scenario, sources), PATH, .def = "",
+     .doc = "CSV key,source: where a key's value comes from (a scenario key, a citation), "
+            "shown in the report's table of inputs; empty = none"},
     {AT(scenario, overrides), .spec.type = V_STRING, .type_text = "text", .def = "",
      .doc = "the --set overrides that made these results (switchsim records them; they change "
             "nothing)"},
@@ -332,4 +337,83 @@ void scenario_load_destroy(struct load *ld)
     free(ld->key_line);
     free(ld->key_set);
     free(ld);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Keys for people: units and labels. */
+
+static bool ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), m = strlen(end);
+    return n >= m && strcmp(s + n - m, end) == 0;
+}
+
+const char *scenario_key_unit(const char *full)
+{
+    static const struct {
+        const char *name, *unit;
+    } units[] = {
+        {"reserve_margin", "£ a year"},  {"savings_bin", "£"},
+        {"savings_max", "£"},            {"clerks", "clerks"},
+        {"forms_per_clerk_day", "forms a day"}, {"expected", "households"},
+        {"expected_sd", "households"},   {"rounds", "rounds"},
+        {"replications", "replications"}, {"saving_coef", "log-odds per £100 a year"},
+        {"intercept", "log-odds"},       {"paper_coef", "log-odds"},
+        {"vulnerable_coef", "log-odds"}, {"reminder_lift", "per reminder"},
+        {"fixed_probability", "probability; -1 = off"}, {"reminder_days", "days"},
+        {"day", "day of the round"},     {"seed", ""},
+    };
+    int k = scenario_key_find(full);
+    if (k < 0)
+        return "";
+    const struct key *key = &scenario_keys[k];
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(key->name, units[i].name) == 0)
+            return units[i].unit;
+    if (key->spec.type == V_PROB || ends_with(key->name, "_share"))
+        return "share";
+    if (key->spec.type == V_PATH)
+        return "file";
+    if (ends_with(key->name, "_days"))
+        return "days";
+    if (ends_with(key->name, "_kwh"))
+        return "kWh a year";
+    return "";
+}
+
+void scenario_key_label(const char *full, char *buf, size_t size)
+{
+    int k = scenario_key_find(full);
+    if (k < 0 || size == 0) {
+        if (size)
+            snprintf(buf, size, "%s", full);
+        return;
+    }
+    const struct key *key = &scenario_keys[k];
+    char words[96];
+    snprintf(words, sizeof words, "%s", key->name);
+    size_t n = strlen(words);
+    const char *unit = scenario_key_unit(full);
+    if (strcmp(unit, "days") == 0 && n > 5 && ends_with(words, "_days"))
+        words[n -= 5] = '\0';
+    else if (strcmp(unit, "kWh a year") == 0 && n > 4 && ends_with(words, "_kwh"))
+        words[n -= 4] = '\0';
+    for (char *p = words; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    if (strncmp(words, "elec ", 5) == 0) {
+        char rest[96];
+        snprintf(rest, sizeof rest, "electricity %.80s", words + 5);
+        snprintf(words, sizeof words, "%s", rest);
+    }
+    const char *shown = strcmp(unit, "share") == 0 ? "%" : unit;
+    if (strcmp(key->name, "expected") == 0)
+        snprintf(buf, size, "expected registrations (households)");
+    else if (strcmp(key->name, "day") == 0)
+        snprintf(buf, size, "%s day (day of the round)", key->section);
+    else if (*shown && strcmp(key->name, "rounds") && strcmp(key->name, "clerks") &&
+             strcmp(key->name, "replications"))
+        snprintf(buf, size, "%s (%s)", words, shown);
+    else
+        snprintf(buf, size, "%s", words);
 }

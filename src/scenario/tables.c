@@ -89,6 +89,11 @@ static const struct column profile_columns[] = {
     {"weight", {COL(struct profile_stage, weight), .type = V_DOUBLE, .min = 0, .max = 1e12}},
 };
 
+static const struct column source_columns[] = {
+    {"key", {COL(struct scenario_source, key), .type = V_STRING, .flags = F_NONEMPTY}},
+    {"source", {COL(struct scenario_source, source), .type = V_STRING, .flags = F_NONEMPTY}},
+};
+
 struct table_spec {
     const struct column *cols;
     size_t ncols;
@@ -103,6 +108,7 @@ static const struct table_spec market_table = TABLE(market_columns, struct marke
 static const struct table_spec supplier_table = TABLE(supplier_columns, struct supplier_row);
 static const struct table_spec round_table = TABLE(round_columns, struct round_stage);
 static const struct table_spec profile_table = TABLE(profile_columns, struct profile_stage);
+static const struct table_spec source_table = TABLE(source_columns, struct scenario_source);
 
 #define TABLE_COLS_MAX 8 /* at least the widest table + 1 */
 
@@ -417,6 +423,79 @@ static int tables_profile(struct load *ld)
     return rc;
 }
 
+/* Each key of a sources table is a scenario key, cited once. */
+static int sources_check(const struct scenario_source *rows, const int *lines, size_t n,
+                         const char *file, struct error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (scenario_key_find(rows[i].key) < 0) {
+            char hint[160];
+            scenario_key_suggest(rows[i].key, hint, sizeof hint);
+            return error_set(err, ERROR_INPUT, file, lines[i], "key", "unknown key %s%s",
+                             rows[i].key, hint);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rows[j].key, rows[i].key) == 0)
+                return error_set(err, ERROR_INPUT, file, lines[i], "key",
+                                 "%s already has a source (line %d)", rows[i].key, lines[j]);
+    }
+    return 0;
+}
+
+static int tables_sources(struct load *ld)
+{
+    if (ld->sc->scenario.sources[0] == '\0')
+        return 0;
+    struct table_rows tr;
+    if (table_load(ld, KEY(scenario, sources), &source_table, &tr) < 0)
+        return -1;
+    int rc = sources_check(tr.rows, tr.lines, tr.n, tr.file, ld->err);
+    free(tr.rows); /* checked only: the report reads them from the results folder's copy */
+    free(tr.lines);
+    return rc;
+}
+
+int scenario_sources_read(const char *path, const char *display, struct scenario_source **rows,
+                          size_t *n, struct error *err)
+{
+    struct table raw;
+    *rows = NULL;
+    *n = 0;
+    if (table_read(&raw, path, display, FILE_SIZE_MAX, TABLE_MAX_ROWS, NULL, "scenario.sources",
+                   err))
+        return -1;
+    int kc = table_column(&raw, "key"), sc = table_column(&raw, "source"), rc = 0;
+    int *lines = NULL;
+    if (kc < 0 || sc < 0 || raw.ncol != 2)
+        rc = error_set(err, ERROR_INPUT, display, raw.ncol ? raw.line[0] : 1, "scenario.sources",
+                       "expected the header key,source");
+    else if (!(*rows = calloc(raw.nrow + 1, sizeof **rows)) ||
+             !(lines = malloc((raw.nrow + 1) * sizeof *lines)))
+        rc = error_set(err, ERROR_SYSTEM, display, 0, "", "out of memory");
+    for (size_t r = 0; r < raw.nrow && rc == 0; r++) {
+        struct scenario_source *row = &(*rows)[r];
+        char why[400];
+        lines[r] = raw.line[r + 1];
+        if (scenario_value_parse(&source_columns[0].spec, table_cell(&raw, r, (size_t)kc),
+                                 row, why, sizeof why) < 0)
+            rc = error_set(err, ERROR_INPUT, display, lines[r], "key", "%s", why);
+        else if (scenario_value_parse(&source_columns[1].spec, table_cell(&raw, r, (size_t)sc),
+                                      row, why, sizeof why) < 0)
+            rc = error_set(err, ERROR_INPUT, display, lines[r], "source", "%s", why);
+    }
+    if (rc == 0)
+        rc = sources_check(*rows, lines, raw.nrow, display, err);
+    if (rc == 0)
+        *n = raw.nrow;
+    free(lines);
+    table_cleanup(&raw);
+    if (rc) {
+        free(*rows);
+        *rows = NULL;
+    }
+    return rc;
+}
+
 int scenario_tables_load(struct load *ld)
 {
     int rc = tables_market(ld);
@@ -426,5 +505,7 @@ int scenario_tables_load(struct load *ld)
         rc = tables_rounds(ld);
     if (rc == 0)
         rc = tables_profile(ld);
+    if (rc == 0)
+        rc = tables_sources(ld);
     return rc;
 }
