@@ -28,17 +28,17 @@ static int known(const struct plot_stat *s)
 
 void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s)
 {
-    const struct plot_stat *sw = plot_stat_all(s, "switched"),
-                           *tot = plot_stat_all(s, "saving_total"),
-                           *each = plot_stat_all(s, "saving_mean"),
-                           *reg = plot_stat_all(s, "registered"),
-                           *conv = plot_stat_all(s, "conversion"),
-                           *on = plot_stat_all(s, "conversion_online"),
-                           *pa = plot_stat_all(s, "conversion_paper"),
-                           *win = plot_stat_all(s, "winning_annual_cost"),
-                           *mkt = plot_stat_all(s, "market_best_cost"),
-                           *late = plot_stat_all(s, "paper_late"),
-                           *failed = plot_stat_all(s, "auction_failed");
+    const struct plot_stat *sw = plot_stat_all(s, metric_name(M_SWITCHED)),
+                           *tot = plot_stat_all(s, metric_name(M_SAVING_TOTAL)),
+                           *each = plot_stat_all(s, metric_name(M_SAVING_MEAN)),
+                           *reg = plot_stat_all(s, metric_name(M_REGISTERED)),
+                           *conv = plot_stat_all(s, metric_name(M_CONVERSION)),
+                           *on = plot_stat_all(s, metric_name(M_CONVERSION_ONLINE)),
+                           *pa = plot_stat_all(s, metric_name(M_CONVERSION_PAPER)),
+                           *win = plot_stat_all(s, metric_name(M_WINNING_ANNUAL_COST)),
+                           *mkt = plot_stat_all(s, metric_name(M_MARKET_BEST_COST)),
+                           *late = plot_stat_all(s, metric_name(M_PAPER_LATE)),
+                           *failed = plot_stat_all(s, metric_name(M_AUCTION_FAILED));
     char a[96], b[96];
     struct words w = {0};
     /* The forecast first: where one campaign may land (the 90% range), in the future tense. */
@@ -114,9 +114,9 @@ void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s)
                  DOC_SEP, DOC_SEP, DOC_SEP, DOC_SEP);
         doc_add(j, DOC_HEAD, head);
         for (int r = 1; r <= s->rounds; r++) {
-            const struct plot_stat *x = plot_stat_find(s, r, "switched"),
-                                   *y = plot_stat_find(s, r, "saving_total"),
-                                   *z = plot_stat_find(s, r, "winning_annual_cost");
+            const struct plot_stat *x = plot_stat_find(s, r, metric_name(M_SWITCHED)),
+                                   *y = plot_stat_find(s, r, metric_name(M_SAVING_TOTAL)),
+                                   *z = plot_stat_find(s, r, metric_name(M_WINNING_ANNUAL_COST));
             char c[5][96];
             metric_figure(c[0], sizeof c[0], x ? x->mean : NAN, UNIT_COUNT, false);
             snprintf(c[1], sizeof c[1], "-");

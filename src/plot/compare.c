@@ -42,14 +42,17 @@ static long colour_of(const struct plot_compare_row *r)
     return v > 0 ? COLOUR_BETTER : v < 0 ? COLOUR_WORSE : COLOUR_NEUTRAL;
 }
 
-/* "+668 (+12.3%)": a difference as the terminal prints it, and as a share of A. */
-static void diff_label(char *buf, size_t size, const struct plot_compare_row *r)
+/* "+668 (+12.3%)": a difference as the terminal prints it, and as a share of A, which is
+ * what a bar's length shows; a change of a percentage is in points, and only a bar's label
+ * (bar) adds its share of A ("+3.2 points (+12.6%)"): a sentence would read as a percent of a
+ * percent. */
+static void diff_label(char *buf, size_t size, const struct plot_compare_row *r, bool bar)
 {
     char d[64];
     struct metric_info mi = words_metric(r->metric);
     metric_figure(d, sizeof d, r->d, mi.unit, true);
     double p = 100 * r->d / fabs(r->a);
-    if (mi.unit == UNIT_SHARE || !isfinite(p))
+    if (!isfinite(p) || (mi.unit == UNIT_SHARE && !bar))
         snprintf(buf, size, "%s", d);
     else
         snprintf(buf, size, "%s (%s%.1f%%)", d, p > 0 ? "+" : p < 0 ? "-" : "", fabs(p));
@@ -129,7 +132,7 @@ static int chart_compare(struct plot_job *j, const struct plot_compare *cp)
         double end = p >= 0 ? fmax(p, isfinite(r->hi) ? r->hi * s : p)
                             : fmin(p, isfinite(r->lo) ? r->lo * s : p);
         char text[96], at[96];
-        diff_label(text, sizeof text, r);
+        diff_label(text, sizeof text, r, true);
         snprintf(at, sizeof at, "first %.10g, first %zu", end, y--);
         gp_label(f, text, at, p >= 0 ? "left" : "right",
                  p >= 0 ? "offset character 0.8,0" : "offset character -0.8,0");
@@ -149,11 +152,11 @@ static int chart_compare(struct plot_job *j, const struct plot_compare *cp)
     char alt[700], cap[700];
     const struct plot_compare_row *sw = NULL;
     for (size_t i = 0; i < cp->n; i++)
-        if (!strcmp(cp->rows[i].metric, "switched"))
+        if (!strcmp(cp->rows[i].metric, metric_name(M_SWITCHED)))
             sw = &cp->rows[i];
     char sl[96] = "";
     if (sw)
-        diff_label(sl, sizeof sl, sw);
+        diff_label(sl, sizeof sl, sw, false);
     snprintf(alt, sizeof alt,
              "Horizontal bar chart of %zu figures, each bar the change from A to B as a share of "
              "A's value%s%s.",
@@ -176,7 +179,7 @@ static void cmp_words(struct plot_job *j, const struct plot_compare_row *r)
     struct words w = {0};
     words_add(&w, "%s: %s under A, %s under B: %s", mi.label,
               metric_figure(a, sizeof a, r->a, mi.unit, false),
-              metric_figure(b, sizeof b, r->b, mi.unit, false), (diff_label(d, sizeof d, r), d));
+              metric_figure(b, sizeof b, r->b, mi.unit, false), (diff_label(d, sizeof d, r, false), d));
     if (isfinite(r->lo) && isfinite(r->hi))
         words_add(&w, " (95%% confidence interval %s to %s)",
                   metric_figure(lo, sizeof lo, r->lo, mi.unit, true),
@@ -207,7 +210,7 @@ int plot_compare_section(struct plot_job *j, const struct plot_compare *cp)
     doc_add(j, DOC_PARA, w.s);
     const struct plot_compare_row *sw = NULL;
     for (size_t i = 0; i < cp->n; i++)
-        if (!strcmp(cp->rows[i].metric, "switched"))
+        if (!strcmp(cp->rows[i].metric, metric_name(M_SWITCHED)))
             sw = &cp->rows[i];
     if (sw && isfinite(sw->d)) {
         char a[64], b[64];

@@ -16,7 +16,8 @@ static void fan_panel(FILE *f, const char *title, const char *ylabel, int c, dou
     gp_set(f, "set ylabel", ylabel);
     gp_set(f, "set xlabel", bottom ? "day of campaign" : "");
     gp_axis(f, "y", gp_axis_nice(0, top * 1.05, 1, 0), UNIT_COUNT, NULL);
-    fputs("set key top left noopaque\nplot ", f);
+    /* sign-ups rise early, switches late: each key where its lines are not */
+    fprintf(f, "set key %s noopaque\nplot ", observed ? "bottom right" : "top left");
     fprintf(f,
             "'fan.dat' using 1:%d:%d with filledcurves fillcolor rgb '" GP_SKY "' fillstyle "
             "solid 0.3 noborder title '90%% forecast range', \\\n"
@@ -100,8 +101,8 @@ int plot_forecast_section(struct plot_job *j, const struct plot_inputs *in)
     doc_add(j, DOC_HEADING, "Live forecast");
     if (in->has_forecast) {
         const struct plot_numbers *fc = &in->forecast;
-        int reg = forecast_row(fc, "registered"), sw = forecast_row(fc, "switched"),
-            tot = forecast_row(fc, "saving_total");
+        int reg = forecast_row(fc, metric_name(M_REGISTERED)), sw = forecast_row(fc, metric_name(M_SWITCHED)),
+            tot = forecast_row(fc, metric_name(M_SAVING_TOTAL));
         char a[64], b[160];
         struct words w = {0};
         if (reg >= 0 && isfinite(plot_num(fc, (size_t)reg, 1))) {

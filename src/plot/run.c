@@ -245,7 +245,7 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
     int R = s->rounds, any = 0, ranges = 1;
     double ymax = 0;
     for (int r = 1; r <= R; r++) {
-        const struct plot_stat *st = plot_stat_find(s, r, "switched");
+        const struct plot_stat *st = plot_stat_find(s, r, metric_name(M_SWITCHED));
         if (st && isfinite(st->mean)) {
             any = 1;
             ranges &= isfinite(st->pi_hi);
@@ -260,7 +260,7 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
     if (!d)
         return -1;
     for (int r = 1; r <= R; r++) {
-        const struct plot_stat *st = plot_stat_find(s, r, "switched");
+        const struct plot_stat *st = plot_stat_find(s, r, metric_name(M_SWITCHED));
         gp_dat_num(d, r, 1);
         if (ranges && st) {
             gp_dat_num(d, st->mean, 0);
@@ -287,7 +287,7 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
     fputs("set boxwidth 0.6 absolute\nunset key\n", f);
     if (R <= 12)
         for (int r = 1; r <= R; r++) {
-            const struct plot_stat *st = plot_stat_find(s, r, "switched");
+            const struct plot_stat *st = plot_stat_find(s, r, metric_name(M_SWITCHED));
             if (!st || !isfinite(st->mean))
                 continue;
             char text[48], at[96];
@@ -300,7 +300,7 @@ static int chart_switched(struct plot_job *j, const struct plot_summary *s, doub
     fputs("plot 'switched.dat' using 1:2 with boxes linecolor rgb '" GP_BLUE "', \\\n"
           "     '' using 1:3:(0):($4-$3) " GP_CI_BARS "\n",
           f);
-    const struct plot_stat *all = plot_stat_all(s, "switched");
+    const struct plot_stat *all = plot_stat_all(s, metric_name(M_SWITCHED));
     char alt[700], cap[700], a[64];
     snprintf(alt, sizeof alt,
              "Bar chart of the households expected to switch in each of %d auction rounds; %s in "
@@ -367,7 +367,9 @@ static void marks_of(const struct plot_job *j, const char *file, struct marks *m
 
 /* One panel of the timeline: the three series of a channel, per day or cumulative: told
  * apart by dash and point as well as colour, so they stay apart in grey print; a little room
- * under zero, so a series at zero does not hide in the axis. */
+ * under zero, so a series at zero does not hide in the axis. The marked days are named in
+ * the top left panel, for the first round only (the rounds repeat them); the key goes top
+ * left in the top right panel, where the cumulative lines have not yet risen. */
 static void timeline_panel(FILE *f, const char *title, int col, double ymax, int key,
                            int bottom, const struct marks *mk, double x_hi)
 {
@@ -381,6 +383,7 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
     gp_axis(f, "y", y, UNIT_COUNT, NULL);
     fprintf(f, "set yrange [%.10g:%.10g]\n", -0.04 * (y.hi - y.lo), y.hi);
     fputs("unset arrow\nunset label\n", f);
+    int auctions = 0;
     for (size_t i = 0; i < mk->n; i++) {
         if (mk->day[i] > x_hi)
             continue;
@@ -388,15 +391,16 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
                 "set arrow from first %.10g, graph 0 to first %.10g, graph 1 nohead back "
                 "linewidth 1 dashtype 3 linecolor rgb '#777777'\n",
                 mk->day[i], mk->day[i]);
-        if (bottom)
-            continue; /* named once, above the top panels */
+        auctions += !strcmp(mk->what[i], "auction");
+        if (bottom || key || auctions > 1)
+            continue; /* named once: the first round's, in the top left panel */
         char at[64];
         snprintf(at, sizeof at, "first %.10g, graph 0.98", mk->day[i]);
         gp_label(f, mk->what[i], at, "right",
                  "rotate by 90 offset character -0.5,0 font ',13' textcolor rgb '#555555'");
     }
     if (key)
-        fputs("set key top right noopaque samplen 3 spacing 1.1\n", f);
+        fputs("set key top left Left reverse opaque samplen 3 spacing 1.1\n", f);
     else
         fputs("unset key\n", f);
     fputs("plot ", f);
@@ -458,8 +462,8 @@ static int chart_timeline(struct plot_job *j, const struct plot_daily *dl, const
     gp_axis(f, "x", gp_axis_nice(dl->v[0], x_hi, 0, 1), UNIT_COUNT, NULL);
     double online_day = fmax(max_day[1], fmax(max_day[3], max_day[5]));
     double paper_day = fmax(max_day[2], fmax(max_day[4], max_day[6]));
-    timeline_panel(f, "online, per day", 2, online_day, 1, 0, &mk, x_hi);
-    timeline_panel(f, "online, cumulative", 8, fmax(cum[1], fmax(cum[3], cum[5])), 0, 0, &mk,
+    timeline_panel(f, "online, per day", 2, online_day, 0, 0, &mk, x_hi);
+    timeline_panel(f, "online, cumulative", 8, fmax(cum[1], fmax(cum[3], cum[5])), 1, 0, &mk,
                    x_hi);
     timeline_panel(f, "paper, per day", 3, paper_day, 0, 1, &mk, x_hi);
     timeline_panel(f, "paper, cumulative", 9, fmax(cum[2], fmax(cum[4], cum[6])), 0, 1, &mk, x_hi);
@@ -482,7 +486,7 @@ static int chart_timeline(struct plot_job *j, const struct plot_daily *dl, const
 /* Conversion by channel over all rounds, as percentages with 95% CIs. */
 static int chart_conversion(struct plot_job *j, const struct plot_summary *s)
 {
-    static const char *const metrics[] = {"conversion_online", "conversion_paper", "conversion"};
+    static const enum metric metrics[] = {M_CONVERSION_ONLINE, M_CONVERSION_PAPER, M_CONVERSION};
     static const char *const labels[] = {"online", "paper", "all registrations"};
     static const long colours[] = {0x0072B2, 0xE69F00, 0x009E73};
     const char *chart = "conversion";
@@ -490,7 +494,7 @@ static int chart_conversion(struct plot_job *j, const struct plot_summary *s)
     int any = 0;
     double top = 100;
     for (int k = 0; k < 3; k++) {
-        st[k] = plot_stat_all(s, metrics[k]);
+        st[k] = plot_stat_all(s, metric_name(metrics[k]));
         if (st[k] && isfinite(st[k]->mean)) {
             any = 1;
             top = fmax(top, 100 * (isfinite(st[k]->hi) ? st[k]->hi : st[k]->mean) + 9);
@@ -562,7 +566,7 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const 
     for (int r = 1; r <= R; r++)
         for (int k = 0; k < 2; k++) {
             const struct plot_stat *st =
-                plot_stat_find(s, r, k ? "market_best_cost" : "winning_annual_cost");
+                plot_stat_find(s, r, k ? metric_name(M_MARKET_BEST_COST) : metric_name(M_WINNING_ANNUAL_COST));
             if (!st || !isfinite(st->mean))
                 continue;
             any = 1;
@@ -578,8 +582,8 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const 
     if (!d)
         return -1;
     for (int r = 1; r <= R; r++) {
-        const struct plot_stat *w = plot_stat_find(s, r, "winning_annual_cost"),
-                               *m = plot_stat_find(s, r, "market_best_cost");
+        const struct plot_stat *w = plot_stat_find(s, r, metric_name(M_WINNING_ANNUAL_COST)),
+                               *m = plot_stat_find(s, r, metric_name(M_MARKET_BEST_COST));
         gp_dat_num(d, r, 1);
         gp_dat_num(d, w ? w->mean : NAN, 0);
         gp_dat_num(d, w && isfinite(w->pi_lo) ? w->pi_lo : w ? w->mean : NAN, 0);
@@ -592,8 +596,8 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const 
     FILE *f = gp_open(j, chart, "winning tariff against the market's best", 0);
     if (!f)
         return -1;
-    const struct plot_stat *w1 = plot_stat_all(s, "winning_annual_cost"),
-                           *m1 = plot_stat_all(s, "market_best_cost");
+    const struct plot_stat *w1 = plot_stat_all(s, metric_name(M_WINNING_ANNUAL_COST)),
+                           *m1 = plot_stat_all(s, metric_name(M_MARKET_BEST_COST));
     char a[64], b[64], c[64], text[200], at[96];
     if (R == 1) {
         gp_title(f, j, "set title", "what the winning tariff may cost");
@@ -680,14 +684,14 @@ static int chart_tariff(struct plot_job *j, const struct plot_summary *s, const 
 
 int plot_run_section(struct plot_job *j, const struct plot_inputs *in)
 {
-    const struct plot_stat *reg = plot_stat_all(&in->sum, "registered");
+    const struct plot_stat *reg = plot_stat_all(&in->sum, metric_name(M_REGISTERED));
     double reps = reg && reg->n >= 1 ? reg->n : 1;
     j->reps = reps;
     int one = in->sum.rounds == 1 && in->has_reps && reps >= 10;
-    int drawn = one ? chart_switched_one(j, &in->reps, plot_stat_all(&in->sum, "switched")) : 0;
+    int drawn = one ? chart_switched_one(j, &in->reps, plot_stat_all(&in->sum, metric_name(M_SWITCHED))) : 0;
     if (drawn < 0 || (drawn == 0 && chart_switched(j, &in->sum, reps) < 0) ||
         (in->has_hist &&
-         chart_savings(j, &in->hist, reps, plot_stat_all(&in->sum, "saving_mean")) < 0) ||
+         chart_savings(j, &in->hist, reps, plot_stat_all(&in->sum, metric_name(M_SAVING_MEAN))) < 0) ||
         chart_conversion(j, &in->sum) < 0 || chart_tariff(j, &in->sum, in->scenario_file) < 0 ||
         (in->has_daily && chart_timeline(j, &in->daily, in->scenario_file) < 0))
         return -1;

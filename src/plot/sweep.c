@@ -51,14 +51,20 @@ static void key_tics(FILE *f, const struct plot_grid *sw, int k, const char *ax)
     fputs(")\n", f);
 }
 
+/* Whether every auction at grid point `row` failed: no winning tariff in any campaign. */
+static bool auction_failed_at(const struct plot_grid *sw, size_t row)
+{
+    for (size_t m = 0; m < sw->nm; m++)
+        if (!strcmp(sw->m[m].name, metric_name(M_WINNING_ANNUAL_COST)))
+            return isnan(plot_grid_value(sw, row, m, 0));
+    return false;
+}
+
 /* Why grid point `row` has no value of a metric: its auction failed (no winning tariff), or
  * the metric is not defined there. */
 static const char *no_value(const struct plot_grid *sw, size_t row)
 {
-    for (size_t m = 0; m < sw->nm; m++)
-        if (!strcmp(sw->m[m].name, "winning_annual_cost"))
-            return isnan(plot_grid_value(sw, row, m, 0)) ? "auction failed" : "no value";
-    return "no value";
+    return auction_failed_at(sw, row) ? "auction failed" : "no value";
 }
 
 /* One headline metric against the only varied key, with its 95% CI as a band. */
@@ -186,8 +192,11 @@ static int chart_sweep2(struct plot_job *j, const struct plot_grid *sw, size_t m
         return error_set(j->err, ERROR_SYSTEM, sw->t.file, 0, "", "out of memory");
     for (size_t i = 0; i < n1 * n2; i++)
         g[i] = NAN;
+    /* a point where no auction cleared is left white and says so, whatever its figure (a
+     * saving of nothing there is no saving to weigh) */
     for (size_t i = 0; i < sw->t.nrow; i++)
-        g[sw->pos[0][i] * n2 + sw->pos[1][i]] = plot_grid_value(sw, i, m, 0) * sc;
+        g[sw->pos[0][i] * n2 + sw->pos[1][i]] =
+            auction_failed_at(sw, i) ? NAN : plot_grid_value(sw, i, m, 0) * sc;
     for (size_t i = 0; i < n1 * n2; i++)
         if (isfinite(g[i])) {
             lo = fmin(lo, g[i]);
@@ -227,6 +236,7 @@ static int chart_sweep2(struct plot_job *j, const struct plot_grid *sw, size_t m
     gp_title(f, j, "set title", mi.label);
     gp_set(f, "set xlabel", key1);
     gp_set(f, "set ylabel", key2);
+    fputs("set lmargin 14\nset ylabel offset character -1.5,0\n", f);
     /* money of a million or more in millions throughout, cells and colour bar alike */
     int millions = mi.unit == UNIT_POUND && fmax(fabs(lo), fabs(hi)) >= 1e6;
     char cblabel[300];
@@ -276,11 +286,11 @@ static int chart_sweep2(struct plot_job *j, const struct plot_grid *sw, size_t m
                 double x = g[a * n2 + b];
                 char text[64], at[96], extra[96];
                 snprintf(at, sizeof at, "first %zu, first %zu", a + 1, b + 1);
+                size_t row = 0;
+                for (size_t i = 0; i < sw->t.nrow; i++)
+                    if (sw->pos[0][i] == a && sw->pos[1][i] == b)
+                        row = i;
                 if (!isfinite(x)) {
-                    size_t row = 0;
-                    for (size_t i = 0; i < sw->t.nrow; i++)
-                        if (sw->pos[0][i] == a && sw->pos[1][i] == b)
-                            row = i;
                     snprintf(extra, sizeof extra, "font ',%s' textcolor rgb '#555555'", font);
                     gp_label(f, no_value(sw, row), at, "center", extra);
                     gaps++;
@@ -311,7 +321,8 @@ static int chart_sweep2(struct plot_job *j, const struct plot_grid *sw, size_t m
     snprintf(cap, sizeof cap,
              "The %s at each pair of settings, averaged over the simulated campaigns: lighter "
              "cells are higher.%s",
-             mi.label, gaps ? " Cells marked \"auction failed\" have no value." : "");
+             mi.label, gaps ? " Cells marked \"auction failed\": no auction cleared there, so no household "
+                    "had an offer." : "");
     free(g);
     return gp_close(j, f, chart, alt, cap) ? -1 : 1;
 }
@@ -369,7 +380,7 @@ int plot_sweep_section(struct plot_job *j, const struct plot_grid *sw)
                   "averages over the simulated campaigns.%s",
               sw->t.nrow, sw->nkeys > 2 ? " Charts are drawn for sweeps over one or two keys only." : "");
     doc_add(j, DOC_PARA, w.s);
-    int best_m = grid_metric_index(sw, "switched");
+    int best_m = grid_metric_index(sw, metric_name(M_SWITCHED));
     if (best_m < 0)
         best_m = 0;
     size_t best = 0, second = SIZE_MAX;
@@ -386,15 +397,15 @@ int plot_sweep_section(struct plot_job *j, const struct plot_grid *sw)
     w = (struct words){0};
     words_add(&w, "Best setting (most %s): ", bi.label);
     point_words(&w, sw, best);
-    if (strcmp(bi.name, "switched") == 0)
+    if (strcmp(bi.name, metric_name(M_SWITCHED)) == 0)
         grid_value(&w, sw, best, (size_t)best_m, ", with about ", " households switching");
     else
         grid_value(&w, sw, best, (size_t)best_m, ": ", "");
-    static const char *const also[] = {"saving_total", "saving_mean", "conversion"};
+    static const enum metric also[] = {M_SAVING_TOTAL, M_SAVING_MEAN, M_CONVERSION};
     static const char *const before[] = {", saving ", ", ", ", "};
     static const char *const after[] = {" a year", " a year for each", " of those who sign up"};
     for (int k = 0; k < 3; k++) {
-        int m = grid_metric_index(sw, also[k]);
+        int m = grid_metric_index(sw, metric_name(also[k]));
         if (m >= 0 && m != best_m && isfinite(plot_grid_value(sw, best, (size_t)m, 0)))
             grid_value(&w, sw, best, (size_t)m, before[k], after[k]);
     }
