@@ -76,7 +76,8 @@ struct backtest_day {
     double coverage50_registered, coverage90_registered;
     double coverage50_switched, coverage90_switched;
     double median_abs_error_registered, median_abs_error_switched;
-    double width90_switched; /* median width of the 90% range of switched */
+    double width90_switched;   /* median width of the 90% range of switched */
+    double width90_registered; /* and of registered */
 };
 
 struct backtest_result {
@@ -92,7 +93,8 @@ struct backtest_result {
  * uncertainty file when it names one), forecasts each from its first k days for every k of
  * days (with s->replications replications, else scenario.replications), and writes
  * backtest.csv (day,coverage50,coverage90,median_abs_error_registered,
- * median_abs_error_switched,width90_switched, then the coverage of each figure) into
+ * median_abs_error_switched,width90_switched, then the coverage of each figure, then
+ * width90_registered) into
  * s->out_dir or results/<name>-backtest/. Returns 0 with *out filled, or -1 with *err filled. */
 int backtest_run(const char *path, const int *days, size_t n_days, int campaigns,
                  const struct settings *s, struct backtest_result *out, struct error *err);

@@ -27,7 +27,7 @@ static void truth_of(const struct experiment *ex, const struct scenario *sc, int
  * 50% and 90% ranges of sign-ups and switches hold the truth, its errors and width. */
 struct verdict {
     bool in50[2], in90[2];
-    double abs_error[2], width90_switched;
+    double abs_error[2], width90[2]; /* registered, switched */
 };
 
 static int forecast_one(const struct scenario *sc, const struct experiment *truths, int c, int k,
@@ -77,8 +77,7 @@ static int forecast_one(const struct scenario *sc, const struct experiment *trut
                 v->in50[f] = truth[f] >= q25 && truth[f] <= q75;
                 v->in90[f] = truth[f] >= q05 && truth[f] <= q95;
                 v->abs_error[f] = fabs(q50 - truth[f]);
-                if (f == 1)
-                    v->width90_switched = q95 - q05;
+                v->width90[f] = q95 - q05;
             }
         }
         free(x);
@@ -104,7 +103,7 @@ static void write_backtest(FILE *f, size_t k, const void *ctx)
     (void)k;
     fputs("day,coverage50,coverage90,median_abs_error_registered,median_abs_error_switched,"
           "width90_switched,coverage50_registered,coverage90_registered,coverage50_switched,"
-          "coverage90_switched\n",
+          "coverage90_switched,width90_registered\n",
           f);
     for (size_t d = 0; d < r->n_days; d++) {
         const struct backtest_day *b = &r->days[d];
@@ -117,7 +116,8 @@ static void write_backtest(FILE *f, size_t k, const void *ctx)
                       b->coverage50_registered,
                       b->coverage90_registered,
                       b->coverage50_switched,
-                      b->coverage90_switched};
+                      b->coverage90_switched,
+                      b->width90_registered};
         for (size_t c = 0; c < sizeof v / sizeof *v; c++) {
             fputc(',', f);
             output_csv_number(f, v[c]);
@@ -195,17 +195,12 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
         b->coverage90_switched = in90[1] / (double)nc;
         b->coverage50 = (in50[0] + in50[1]) / (2.0 * (double)nc);
         b->coverage90 = (in90[0] + in90[1]) / (2.0 * (double)nc);
-        for (int f = 0; f < 3; f++) {
+        double *medians[4] = {&b->median_abs_error_registered, &b->median_abs_error_switched,
+                              &b->width90_registered, &b->width90_switched};
+        for (int f = 0; f < 4; f++) {
             for (size_t c = 0; c < nc; c++)
-                scratch[c] =
-                    f < 2 ? v[c * n_days + d].abs_error[f] : v[c * n_days + d].width90_switched;
-            double m = median_of(scratch, nc);
-            if (f == 0)
-                b->median_abs_error_registered = m;
-            else if (f == 1)
-                b->median_abs_error_switched = m;
-            else
-                b->width90_switched = m;
+                scratch[c] = f < 2 ? v[c * n_days + d].abs_error[f] : v[c * n_days + d].width90[f - 2];
+            *medians[f] = median_of(scratch, nc);
         }
     }
     const char *names[] = {"backtest.csv"};
@@ -222,15 +217,15 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
 
 void backtest_print(const struct backtest_result *r, FILE *out)
 {
-    char a[48], b[48], c[48];
+    char a[48], b[48], c[48], w[48];
     fprintf(out,
             "%s: %d synthetic campaigns, each forecast with %d replications from its first k "
             "days\n",
             r->name, r->campaigns, r->replications);
     fprintf(out, "  %4s  %-22s %-22s %-22s %s\n", "day", "50% ranges cover", "90% ranges cover",
-            "median error", "90% range of switched");
+            "median error", "90% range, median width");
     fprintf(out, "  %4s  %-22s %-22s %-22s %s\n", "", "(registered/switched)",
-            "(registered/switched)", "(registered/switched)", "(median width)");
+            "(registered/switched)", "(registered/switched)", "(registered/switched)");
     for (size_t d = 0; d < r->n_days; d++) {
         const struct backtest_day *x = &r->days[d];
         char c50[64], c90[64], e[100];
@@ -241,7 +236,8 @@ void backtest_print(const struct backtest_result *r, FILE *out)
         snprintf(e, sizeof e, "%s / %s",
                  output_number(a, sizeof a, x->median_abs_error_registered, 0),
                  output_number(b, sizeof b, x->median_abs_error_switched, 0));
-        fprintf(out, "  %4d  %-22s %-22s %-22s %s\n", x->day, c50, c90, e,
+        fprintf(out, "  %4d  %-22s %-22s %-22s %s / %s\n", x->day, c50, c90, e,
+                output_number(w, sizeof w, x->width90_registered, 0),
                 output_number(c, sizeof c, x->width90_switched, 0));
     }
 }

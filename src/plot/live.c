@@ -312,22 +312,24 @@ static int chart_error(struct plot_job *j, const struct plot_numbers *bt)
 {
     const char *chart = "error";
     double top = 0;
-    FILE *d = gp_dat_open(j, chart, "day,width90_switched,median_abs_error_switched");
+    FILE *d = gp_dat_open(j, chart,
+                          "day,width90_switched,median_abs_error_switched,width90_registered");
     if (!d)
         return -1;
     for (size_t i = 0; i < bt->n; i++) {
         gp_dat_num(d, plot_num(bt, i, 0), 1);
         gp_dat_num(d, plot_num(bt, i, 5), 0);
         gp_dat_num(d, plot_num(bt, i, 4), 0);
+        gp_dat_num(d, plot_num(bt, i, 6), 0);
         fputc('\n', d);
-        top = fmax(top, fmax(plot_num(bt, i, 5), plot_num(bt, i, 4)));
+        top = fmax(top, fmax(plot_num(bt, i, 5), fmax(plot_num(bt, i, 4), plot_num(bt, i, 6))));
     }
     if (gp_dat_close(j, d, chart))
         return -1;
-    FILE *f = gp_open(j, chart, "how the forecast of switches narrows", 0);
+    FILE *f = gp_open(j, chart, "how the forecasts narrow", 0);
     if (!f)
         return -1;
-    gp_title(f, j, "set title", "how the forecast of switches narrows");
+    gp_title(f, j, "set title", "how the forecasts narrow");
     gp_set(f, "set xlabel", "day of the campaign the forecast was made");
     gp_set(f, "set ylabel", "households");
     double x0 = plot_num(bt, 0, 0), x1 = plot_num(bt, bt->n - 1, 0);
@@ -335,9 +337,11 @@ static int chart_error(struct plot_job *j, const struct plot_numbers *bt)
     gp_axis(f, "y", gp_axis_nice(0, top * 1.1, 1, 0), UNIT_COUNT, NULL);
     fputs("set key below horizontal maxrows 1\nset bmargin 6\n"
           "plot 'error.dat' using 1:2 with linespoints linewidth 2 pointtype 7 pointsize 1.5 "
-          "linecolor rgb '" GP_BLUE "' title 'width of the 90% range', \\\n"
+          "linecolor rgb '" GP_BLUE "' title 'switches: width of the 90% range', \\\n"
           "     '' using 1:3 with linespoints linewidth 2 dashtype 2 pointtype 5 pointsize 1.5 "
-          "linecolor rgb '" GP_RED "' title 'typical error of the median'\n",
+          "linecolor rgb '" GP_RED "' title 'typical error of the median', \\\n"
+          "     '' using 1:4 with linespoints linewidth 2 dashtype 3 pointtype 9 pointsize 1.5 "
+          "linecolor rgb '" GP_GREEN "' title 'sign-ups: width of the 90% range'\n",
           f);
     char alt[700], a[48], b[48];
     snprintf(alt, sizeof alt,
@@ -346,8 +350,8 @@ static int chart_error(struct plot_job *j, const struct plot_numbers *bt)
              metric_figure(a, sizeof a, plot_num(bt, 0, 5), UNIT_COUNT, false), x0,
              metric_figure(b, sizeof b, plot_num(bt, bt->n - 1, 5), UNIT_COUNT, false), x1);
     return gp_close(j, f, chart, alt,
-                    "How wide the 90% range of households switching is, and how far its median "
-                    "typically misses, by the day the forecast was made.")
+                    "How wide the 90% ranges of sign-ups and switches are, and how far the "
+                    "median of switches typically misses, by the day the forecast was made.")
                ? -1
                : 1;
 }
@@ -359,15 +363,16 @@ int plot_backtest_section(struct plot_job *j, const struct plot_inputs *in)
         return -1;
     doc_add(j, DOC_HEADING, "How good are live forecasts? A backtest");
     for (size_t i = 0; i < bt->n; i++) {
-        char a[48], b[48], c[48];
+        char a[48], b[48], c[48], e[48];
         struct words w = {0};
         words_add(&w,
                   "Forecasts made on day %.0f: the 90%% range held the outcome %s of the time "
-                  "(aim 90%%), the 50%% range %s (aim 50%%); the 90%% range of switches was %s "
-                  "households wide.",
+                  "(aim 90%%), the 50%% range %s (aim 50%%); the 90%% range of sign-ups was %s "
+                  "households wide, and of switches %s.",
                   plot_num(bt, i, 0), metric_figure(a, sizeof a, plot_num(bt, i, 2), UNIT_SHARE, false),
                   metric_figure(b, sizeof b, plot_num(bt, i, 1), UNIT_SHARE, false),
-                  metric_figure(c, sizeof c, plot_num(bt, i, 5), UNIT_COUNT, false));
+                  metric_figure(c, sizeof c, plot_num(bt, i, 6), UNIT_COUNT, false),
+                  metric_figure(e, sizeof e, plot_num(bt, i, 5), UNIT_COUNT, false));
         doc_add(j, DOC_BULLET, w.s);
     }
     doc_chart_add(j, "coverage");

@@ -180,7 +180,7 @@ struct plot_inputs {
         "fitted_ci95_high", "z"
 #define PLOT_BACKTEST_COLUMNS                                                                  \
     "day", "coverage50", "coverage90", "median_abs_error_registered",                          \
-        "median_abs_error_switched", "width90_switched"
+        "median_abs_error_switched", "width90_switched", "width90_registered"
 #define PLOT_PARAMS_COLUMNS "parameter", "estimate", "se", "ci95_low", "ci95_high"
 #define PLOT_REPS_COLUMNS "round", "switched"
 
