@@ -15,12 +15,13 @@ int main(int argc, char **argv)
         return 2;
     int covered[3] = {0}, all = 0;
     for (int k = 0; k < n; k++) {
-        char observed[200];
+        char observed[200], fit[200];
         snprintf(observed, sizeof observed, "%s/observed-%d.csv", dir, k);
+        snprintf(fit, sizeof fit, "%s/fit", dir); /* a result folder holds results only */
         struct error err = {0};
         struct calibrate_result r;
         if (synthetic_observe(5000 + (uint64_t)k * 104729, observed, &err) ||
-            synthetic_fit(observed, reps, dir, &r, &err)) {
+            synthetic_fit(observed, reps, fit, &r, &err)) {
             fprintf(stderr, "recovery: repetition %d: %s: %s\n", k + 1, err.key, err.message);
             return 1;
         }
