@@ -272,7 +272,7 @@ void results_print(const struct experiment *ex, const struct scenario *sc, FILE 
     }
     fprintf(out,
             "The forecast range is where one campaign may land: 90%% of replications fall in "
-            "it%s.\nThe CI of the mean says how precisely the replications pin down the average; "
+            "it%s.\nThe CI of the mean says how precisely the replications pin down the average;\n"
             "it narrows with more of them.\n",
             sc->n_params ? ",\neach drawing its parameters from their fitted uncertainty" : "");
 }

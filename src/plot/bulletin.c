@@ -91,11 +91,18 @@ void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s)
     } else if (win)
         words_add(&w, "No bid is expected to beat the reserve price: the auction failed in every "
                       "simulated campaign, so no offers would go out.");
-    if (failed && failed->mean > 0 && known(win))
+    if (failed && failed->mean > 0 && known(win)) {
+        /* failed lots per campaign: below one, as "one campaign in N" */
+        if (failed->mean < 0.5)
+            snprintf(b, sizeof b, "about one campaign in %.0f", 1 / failed->mean);
+        else
+            snprintf(b, sizeof b, "%s times a campaign on average",
+                     metric_figure(a, sizeof a, failed->mean, UNIT_NUMBER, false));
         words_add(&w,
                   " Now and then an auction for one way of paying gets no bid under its reserve "
-                  "price, and those households get no offer (%s times per campaign on average).",
-                  metric_figure(a, sizeof a, failed->mean, UNIT_NUMBER, false));
+                  "price, and those households get no offer (%s).",
+                  b);
+    }
     if (w.n)
         doc_add(j, DOC_PARA, w.s);
     if (late && late->mean >= 0.5) {
