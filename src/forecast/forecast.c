@@ -248,10 +248,10 @@ void forecast_print(const struct forecast_result *r, FILE *out)
     const struct forecast_row *reg = &r->rows[FORECAST_REGISTERED],
                               *sw = &r->rows[FORECAST_SWITCHED];
     fprintf(out,
-            "By day %d, %s households have signed up. We expect %s to %s sign-ups by the\n"
-            "deadline, and %s to %s households to switch (median %s): the 90%% forecast range,\n"
-            "where 9 campaigns in 10 like this one land.\n",
-            r->observed_days, figure(a, sizeof a, reg->observed, FORECAST_REGISTERED),
+            "In the first %d day%s, %s households have signed up. We expect %s to %s sign-ups by\n"
+            "the deadline, and %s to %s households to switch (median %s): the 90%% forecast\n"
+            "range, where 9 campaigns in 10 like this one land.\n",
+            r->observed_days, r->observed_days == 1 ? "" : "s", figure(a, sizeof a, reg->observed, FORECAST_REGISTERED),
             figure(b, sizeof b, reg->lo90, FORECAST_REGISTERED),
             figure(c, sizeof c, reg->hi90, FORECAST_REGISTERED),
             figure(d, sizeof d, sw->lo90, FORECAST_SWITCHED),

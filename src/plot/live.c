@@ -73,9 +73,9 @@ static int chart_fan(struct plot_job *j, const struct plot_numbers *fan, double 
     char alt[700], cap[700], a[64], b[64], c[64];
     size_t n = fan->n - 1;
     snprintf(alt, sizeof alt,
-             "Two fan charts over %.0f days: cumulative sign-ups, observed up to day %.0f, "
+             "Two fan charts over %.0f days: cumulative sign-ups, observed for the first %.0f, "
              "reaching %s (median; 90%% range %s to %s), and cumulative switches.",
-             last, *seen_day, metric_figure(a, sizeof a, plot_num(fan, n, 4), UNIT_COUNT, false),
+             last, *seen_day + 1, metric_figure(a, sizeof a, plot_num(fan, n, 4), UNIT_COUNT, false),
              metric_figure(b, sizeof b, plot_num(fan, n, 2), UNIT_COUNT, false),
              metric_figure(c, sizeof c, plot_num(fan, n, 6), UNIT_COUNT, false));
     snprintf(cap, sizeof cap,
@@ -107,7 +107,7 @@ int plot_forecast_section(struct plot_job *j, const struct plot_inputs *in)
         struct words w = {0};
         if (reg >= 0 && isfinite(plot_num(fc, (size_t)reg, 1))) {
             if (isfinite(seen))
-                words_add(&w, "By day %.0f, ", seen);
+                words_add(&w, "In the first %.0f day%s, ", seen + 1, seen == 0 ? "" : "s");
             words_add(&w, "%s households have signed up. ",
                       metric_figure(a, sizeof a, plot_num(fc, (size_t)reg, 1), UNIT_COUNT, false));
         }

@@ -226,6 +226,7 @@ static int plot_make(const char *results_dir, const char *out_dir, const char *f
     }
     j->dir = stage;
     int fc = in.has_fan || in.has_forecast;
+    j->forecast = fc;
     rc = (fc && plot_forecast_section(j, &in)) || (in.has_sum && plot_run_section(j, &in)) ||
                  (in.has_sweep && plot_sweep_section(j, &in.sweep)) ||
                  (in.has_cmp && plot_compare_section(j, &in.cmp)) ||

@@ -70,6 +70,7 @@ struct plot_job {
     int oom; /* an item could not be kept */
     struct error *err;
     bool uncertain; /* the scenario draws fitted parameters per replication */
+    bool forecast;  /* a live forecast's folder: its own section leads, the run's follows */
     double reps;    /* replications behind the figures; 0 when unknown */
 };
 

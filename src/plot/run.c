@@ -695,7 +695,16 @@ int plot_run_section(struct plot_job *j, const struct plot_inputs *in)
         chart_conversion(j, &in->sum) < 0 || chart_tariff(j, &in->sum, in->scenario_file) < 0 ||
         (in->has_daily && chart_timeline(j, &in->daily, in->scenario_file) < 0))
         return -1;
-    plot_bulletin_run(j, &in->sum);
+    if (j->forecast) {
+        /* the forecast said it already: the run's sentences would say it again, counting
+         * sign-ups entered by auction day rather than received */
+        doc_add(j, DOC_HEADING, "The simulated campaigns in detail");
+        doc_add(j, DOC_PARA,
+                "The charts below show the campaigns simulated from the sign-ups so far: "
+                "the forecast above is the one to quote.");
+    } else {
+        plot_bulletin_run(j, &in->sum);
+    }
     doc_chart_add(j, "switched");
     doc_chart_add(j, "savings");
     doc_chart_add(j, "conversion");
