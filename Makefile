@@ -19,7 +19,8 @@ LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libswitchsim.a
 BIN      := $(BUILD)/switchsim
-TEST_SRC := $(wildcard tests/test_*.c)
+# tests/test_report.c needs a browser: make test-report builds and runs it, make test does not
+TEST_SRC := $(filter-out tests/test_report.c,$(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
@@ -37,11 +38,14 @@ FUZZ_CFLAGS = $(CFLAGS) $(SANITIZE) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAUL
               -Isrc/plot -Itests/fuzz -Iinclude -Wall -Wextra
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/replay/fuzz_%)
 FUZZ_PACKAGES := clang libclang-rt-14-dev
+# test-report: headless Chromium, pdftoppm and pdfinfo, and libpng to read their pixels
+REPORT_PACKAGES := chromium poppler-utils libpng-dev
+REPORT_TEST := $(BUILD)/report/test_report
 FUZZ_SECONDS ?= 10
 FUZZ_OPTIONS ?=
 
 .PHONY: all deps test asan bench demo clean install check-build check-calibration fuzz fuzz-deps \
-        fuzz-build
+        fuzz-build test-report report-deps
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -107,6 +111,19 @@ fuzz-deps:
 	echo "installing:$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
 
+# report-deps: what test-report needs, as deps installs the libraries.
+report-deps:
+	@missing=""; for p in $(REPORT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make test-report needs:$$missing"; \
+	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+
 # fuzz-build: the library with coverage, ASan and UBSan (clang), and a libFuzzer binary per
 # harness in build/fuzz/bin/.
 fuzz-build: deps fuzz-deps
@@ -150,6 +167,20 @@ asan: deps
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
 
+# test-report: report.html of the February 2015 auction in headless Chromium (tests/test_report.c):
+# its figures against summary.csv, alt text, no request with the network blocked, pixels of
+# screenshots at 1280 and 390 pixels wide and of the printed page, scenario text shown as
+# text. Apart from make test, which never needs a browser. REPORT_EVIDENCE=DIR keeps the
+# screenshots, the PDF and its first page there.
+$(REPORT_TEST): tests/test_report.c $(TEST_HELPERS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_HELPERS) $(LIB) -lcmocka -lpng $(LDLIBS) -o $@
+
+test-report: deps report-deps
+	@$(MAKE) --no-print-directory all $(REPORT_TEST)
+	@$(if $(REPORT_EVIDENCE),mkdir -p $(REPORT_EVIDENCE) &&) \
+	  SWITCHSIM_BIN=$(BIN) SWITCHSIM_REPORT_EVIDENCE=$(REPORT_EVIDENCE) $(REPORT_TEST)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@tests/bench/run-bench $(BUILD)
@@ -180,4 +211,5 @@ install: all $(BUILD)/switchsim.1
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/helpers/*.d $(BUILD)/bench/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/helpers/*.d $(BUILD)/bench/*.d \
+                    $(BUILD)/report/*.d)

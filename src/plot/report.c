@@ -34,6 +34,19 @@ static void html(FILE *f, const char *s)
     }
 }
 
+/* A setting's key as HTML with a break opportunity after each '.' and '_', so that a narrow
+ * column wraps "households.standard_credit_share" between its words, never inside one. */
+static void html_key(FILE *f, const char *key)
+{
+    char one[2] = "";
+    for (const char *p = key; *p; p++) {
+        one[0] = *p;
+        html(f, one);
+        if ((*p == '.' || *p == '_') && p[1])
+            fputs("<wbr>", f);
+    }
+}
+
 static void base64(FILE *f, const unsigned char *p, size_t n)
 {
     static const char digits[] =
@@ -238,7 +251,7 @@ static void input_row(void *ctx, const char *key, const char *value, int line)
         }
     }
     fputs("<tr><th scope=\"row\"><code>", f);
-    html(f, key);
+    html_key(f, key);
     fputs("</code></th><td>", f);
     html(f, shown);
     fputs("</td><td>", f);
@@ -300,26 +313,41 @@ static void made_on(const struct plot_job *j, const struct plot_inputs *in, char
         snprintf(buf, size, "an unknown date");
 }
 
+/* The inputs table has five columns of set widths (the source takes what is left), keys
+ * wrapping at their dots and underscores, so it fits a desktop and a page of A4; on a phone
+ * each setting becomes a block of its own (key; value and unit; meaning; source) rather than
+ * a table wider than the screen. */
 static const char style[] =
     "body{font-family:system-ui,'DejaVu Sans',sans-serif;line-height:1.5;color:#1a1a1a;"
     "background:#fff;margin:0 auto;max-width:58rem;padding:1rem 1.2rem 3rem}"
     "h1{font-size:1.7rem;line-height:1.25;margin:.5rem 0}"
     "h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:2px solid #0072B2}"
     ".meta{color:#555;font-size:.95rem}.changed{background:#fff4d6;padding:.4rem .6rem}"
-    ".headline{font-size:1.15rem}"
+    ".changed code{overflow-wrap:anywhere}.headline{font-size:1.15rem}"
     "figure{margin:1.2rem 0;break-inside:avoid}figure img{width:100%;height:auto;"
     "border:1px solid #ddd}figcaption{font-size:.92rem;color:#333;margin-top:.3rem}"
     ".wide{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}"
     "th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}"
     "td.mean,td.range,td.ci{text-align:right;white-space:nowrap}"
-    "table.inputs td:nth-child(4),table.inputs td:nth-child(5){min-width:12rem}"
-    "code{font-size:.85rem;word-break:break-all}"
+    "table.inputs{width:100%;table-layout:fixed}table.inputs td{overflow-wrap:anywhere}"
+    "table.inputs th:nth-child(1){width:22%}table.inputs th:nth-child(2){width:12%}"
+    "table.inputs th:nth-child(3){width:11%}table.inputs th:nth-child(4){width:25%}"
+    "code{font-size:.9em;overflow-wrap:break-word}"
     ".note{background:#eef5fb;padding:.2rem 1rem .6rem;margin-top:2rem}"
     ".note h2{border:0}.missing{color:#a33}footer{margin-top:2rem;color:#555;font-size:.85rem}"
     "@media (max-width:40rem){body{padding:.6rem}h1{font-size:1.35rem}"
-    ".headline{font-size:1.05rem}table{font-size:.8rem}}"
+    ".headline{font-size:1.05rem}table{font-size:.8rem}th,td{padding:.3rem .25rem}"
+    "td.range,td.ci{white-space:normal}"
+    "table.inputs,table.inputs tbody,table.inputs tr,table.inputs th,table.inputs td{"
+    "display:block;border:0;padding:0}table.inputs th[scope]{width:auto}"
+    "table.inputs thead{position:absolute;left:-100vw}"
+    "table.inputs tr{padding:.45rem 0;border-bottom:1px solid #ddd}"
+    "table.inputs td:nth-child(2),table.inputs td:nth-child(3){display:inline;margin-right:.4rem}"
+    "table.inputs td:nth-child(3){color:#555}table.inputs td:empty{display:none}"
+    "table.inputs td:nth-child(5)::before{content:'Source: ';font-weight:600}}"
     "@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10.5pt}"
-    "h2{break-after:avoid}table{font-size:8.5pt}tr{break-inside:avoid}.wide{overflow:visible}"
+    "h2{break-after:avoid}table{font-size:8.5pt}tr,table.figures{break-inside:avoid}"
+    ".wide{overflow:visible}"
     "figure img{border:0}a{color:inherit;text-decoration:none}}";
 
 int plot_report_write(struct plot_job *j, const struct plot_inputs *in)
