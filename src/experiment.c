@@ -48,19 +48,25 @@ static int take(struct shared *sh)
     return i;
 }
 
-/* Called with the lock held after each replication. */
-static void show_progress(struct shared *sh)
+/* Tells o's progress callback that done_here replications from `first` on are done. */
+static void report(const struct experiment_options *o, int first, int done_here, int total,
+                   double started)
 {
-    const struct experiment_options *o = sh->opts;
     if (!o->progress)
         return;
     struct progress p = {.label = o->label,
                          .unit = "replications",
-                         .done = sh->first + sh->done,
-                         .total = sh->total,
-                         .done_here = sh->done,
-                         .seconds = now_seconds() - sh->started};
+                         .done = first + done_here,
+                         .total = total,
+                         .done_here = done_here,
+                         .seconds = now_seconds() - started};
     o->progress(o->progress_ctx, &p);
+}
+
+/* Called with the lock held after each replication. */
+static void show_progress(struct shared *sh)
+{
+    report(sh->opts, sh->first, sh->done, sh->total, sh->started);
 }
 
 static void *work(void *arg)
@@ -452,16 +458,7 @@ static int farm_done(void *ctx, size_t k, const void *result, size_t len, struct
         model_totals_cleanup(&f->totals[f->merged]);
     }
     f->arrived_reps += block_count(f, k);
-    const struct experiment_options *o = f->opts;
-    if (o->progress) {
-        struct progress p = {.label = o->label,
-                             .unit = "replications",
-                             .done = f->first + f->arrived_reps,
-                             .total = f->total,
-                             .done_here = f->arrived_reps,
-                             .seconds = now_seconds() - f->started};
-        o->progress(o->progress_ctx, &p);
-    }
+    report(f->opts, f->first, f->arrived_reps, f->total, f->started);
     return 0;
 }
 

@@ -93,16 +93,6 @@ static void loopback_cleanup(struct loopback *lb)
 static const char *const run_files[] = {"summary.csv",      "replications.csv", "daily.csv",
                                         "savings_hist.csv", "bids.csv",         "scenario.ini"};
 
-static void assert_same_files(const char *a, const char *b, const char *const *names, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        char pa[300], pb[300];
-        snprintf(pa, sizeof pa, "%s/%s", a, names[k]);
-        snprintf(pb, sizeof pb, "%s/%s", b, names[k]);
-        testutil_assert_same_file(pa, pb);
-    }
-}
-
 static void run_ok(const char *path, const struct settings *s)
 {
     struct run_result r;
@@ -137,7 +127,7 @@ static void test_run(void **state)
             s.trace = trace;
         }
         run_ok(BASE, &s);
-        assert_same_files(testutil_path(tmp, "run-serial"), dir, run_files, 6);
+        testutil_assert_same_files(testutil_path(tmp, "run-serial"), dir, run_files, 6);
         assert_int_equal(lb.jobs, 1);
         assert_true(lb.tasks_run >= 8); /* blocks of at most 3 */
         loopback_cleanup(&lb);
@@ -174,7 +164,7 @@ static void test_run_interrupted(void **state)
     run_result_cleanup(&r);
     loopback_cleanup(&lb);
     assert_true(testutil_exists(testutil_path(dir, "PARTIAL")));
-    assert_same_files(testutil_path(tmp, "two"), dir, run_files, 6);
+    testutil_assert_same_files(testutil_path(tmp, "two"), dir, run_files, 6);
 }
 
 static void grid(struct sweep *sw)
@@ -219,7 +209,7 @@ static void test_sweep(void **state)
             if (sweep_run(BASE, &sw, &s, &r, &err))
                 fail_msg("%s: %s", err.file, err.message);
             assert_int_equal(r.done, 6);
-            assert_same_files(serial_dir, dir, names, 2);
+            testutil_assert_same_files(serial_dir, dir, names, 2);
             /* points as tasks: one job; else a job a point (and a batch) */
             if (widths[w] == 3)
                 assert_int_equal(lb.jobs, 1);
@@ -310,7 +300,7 @@ static void test_compare_forecast_calibrate(void **state)
     assert_int_equal(compare_run(BASE, b_ini, &cs, &cr, &err), 0);
     compare_result_cleanup(&cr);
     const char *cmp_files[] = {"compare.csv", "scenario.ini", "scenario_b.ini"};
-    assert_same_files(testutil_path(tmp, "cmp"), testutil_path(tmp, "cmp-runner"), cmp_files, 3);
+    testutil_assert_same_files(testutil_path(tmp, "cmp"), testutil_path(tmp, "cmp-runner"), cmp_files, 3);
 
     char signups[200];
     snprintf(signups, sizeof signups, "%s/signups.csv", tmp);
@@ -325,7 +315,7 @@ static void test_compare_forecast_calibrate(void **state)
     forecast_result_cleanup(&fr);
     const char *fc_files[] = {"forecast.csv", "fan.csv", "summary.csv", "replications.csv",
                               "daily.csv"};
-    assert_same_files(testutil_path(tmp, "fc"), testutil_path(tmp, "fc-runner"), fc_files, 5);
+    testutil_assert_same_files(testutil_path(tmp, "fc"), testutil_path(tmp, "fc-runner"), fc_files, 5);
 
     char observed[200], base_abs[PATH_MAX];
     snprintf(observed, sizeof observed, "%s/observed.csv", tmp);
@@ -347,7 +337,7 @@ static void test_compare_forecast_calibrate(void **state)
     assert_true(lb.jobs - before > 10); /* a job an evaluation */
     calibrate_result_cleanup(&kr);
     const char *cal_files[] = {"parameters.csv", "covariance.csv", "fit.csv", "calibrated.ini"};
-    assert_same_files(testutil_path(tmp, "cal"), testutil_path(tmp, "cal-runner"), cal_files, 4);
+    testutil_assert_same_files(testutil_path(tmp, "cal"), testutil_path(tmp, "cal-runner"), cal_files, 4);
     loopback_cleanup(&lb);
 }
 

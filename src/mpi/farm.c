@@ -136,6 +136,24 @@ static int give(struct farm *f, const struct runner_job *job, uint64_t id, int r
     return rc;
 }
 
+/* What stop_job keeps of the results that come in while it waits. */
+struct stopping {
+    struct farm *f;
+    const struct runner_job *job;
+    uint64_t id;
+    size_t *finished;
+    struct error *err;
+    int rc;
+};
+
+static void keep_result(void *ctx, const struct wire_message *m)
+{
+    struct stopping *st = ctx;
+    if (m->tag == TAG_RESULT && m->head.status == 0 && st->rc == 0)
+        st->rc = take_result(st->f, st->job, st->id, m->source, 0, m->body, m->len, NULL,
+                             st->finished, st->err);
+}
+
 /* The job stopped (a signal here or on a rank): every other rank is told to give up its
  * task and say it is alive; results that come in meanwhile are kept. A rank that does not
  * answer within STOP_WAIT ended or hangs: it is named with what it held, and the program ends
@@ -145,33 +163,20 @@ static int stop_job(struct farm *f, const struct runner_job *job, uint64_t id, s
 {
     f->interrupted = true;
     int size = f->wire->size;
-    bool *answered = calloc((size_t)size, sizeof *answered);
+    bool *want = calloc((size_t)size, sizeof *want);
     struct wire_head head = {.job = id};
-    int left = 0;
-    for (int r = 1; r < size && answered; r++)
-        if (!f->ranks[r].lost && wire_send(f->wire, r, TAG_STOP, &head, NULL, 0) == 0)
-            left++; /* one that cannot be reached is named below */
-    int rc = 0;
-    double until = wire_now() + STOP_WAIT;
-    while (left > 0 && wire_now() < until) {
-        struct wire_message m;
-        int got = wire_poll(f->wire, &m);
-        if (got <= 0) {
-            wire_nap(f->wire, false);
+    for (int r = 1; r < size && want; r++) /* one that cannot be reached is named below */
+        want[r] = !f->ranks[r].lost && wire_send(f->wire, r, TAG_STOP, &head, NULL, 0) == 0;
+    struct stopping st = {f, job, id, finished, err, 0};
+    if (want)
+        wire_await(f->wire, TAG_ALIVE, want, wire_now() + STOP_WAIT, keep_result, &st);
+    for (int r = 1; r < size && want; r++) {
+        if (f->ranks[r].lost)
+            continue;
+        if (!want[r]) {
+            f->ranks[r].busy = false; /* it answered, and gave its task up */
             continue;
         }
-        if (m.tag == TAG_ALIVE && answered && !answered[m.source]) {
-            answered[m.source] = true;
-            f->ranks[m.source].busy = false; /* it gave its task up */
-            left--;
-        } else if (m.tag == TAG_RESULT && m.head.status == 0 && rc == 0) {
-            rc = take_result(f, job, id, m.source, 0, m.body, m.len, NULL, finished, err);
-        }
-        wire_message_free(&m);
-    }
-    for (int r = 1; r < size && answered; r++) {
-        if (answered[r] || f->ranks[r].lost)
-            continue;
         char what[400];
         describe(f, job, id, r, what, sizeof what);
         fprintf(stderr, "switchsim: rank %d did not answer when the job was stopped: it ended or "
@@ -179,8 +184,8 @@ static int stop_job(struct farm *f, const struct runner_job *job, uint64_t id, s
         f->ranks[r].lost = true;
         f->broken = true;
     }
-    free(answered);
-    if (rc)
+    free(want);
+    if (st.rc)
         return -1;
     return error_set(err, ERROR_INTERRUPTED, "", 0, "", "interrupted");
 }
@@ -197,19 +202,11 @@ static int farm_run(const struct runner *runner, const struct runner_job *job, s
         bool any = false;
         if (receive(f, job, id, &finished, &any, err))
             return -1;
-        if (f->interrupted)
-            continue;
         if (finished == job->n_tasks)
             return 0;
-        /* the free ranks take the next tasks: the others first, rank 0's thread last */
-        for (int k = 1; k <= size && next < job->n_tasks; k++) {
-            int r = k % size;
-            if (f->ranks[r].busy || f->ranks[r].lost)
-                continue;
-            if (give(f, job, id, r, next++, err))
-                return -1;
-            any = true;
-        }
+        if (f->interrupted)
+            continue;
+        /* silence counts only just after all that came has been read */
         double now = wire_now();
         for (int r = 1; r < size; r++) {
             const struct farm_rank *k = &f->ranks[r];
@@ -218,6 +215,15 @@ static int farm_run(const struct runner *runner, const struct runner_job *job, s
                 snprintf(how, sizeof how, "has not answered for %.0f s", f->timeout);
                 return lose(f, job, id, r, how, err);
             }
+        }
+        /* the free ranks take the next tasks: the others first, rank 0's thread last */
+        for (int k = 1; k <= size && next < job->n_tasks; k++) {
+            int r = k % size;
+            if (f->ranks[r].busy || f->ranks[r].lost)
+                continue;
+            if (give(f, job, id, r, next++, err))
+                return -1;
+            any = true;
         }
         wire_nap(f->wire, any);
     }
@@ -237,42 +243,27 @@ int farm_init(struct farm *f, struct wire *w)
 
 int farm_finish(struct farm *f, int rc)
 {
-    int code = rc ? rc : 1;
     struct wire_head head = {.status = rc};
-    bool *bye = calloc((size_t)f->wire->size, sizeof *bye);
-    int left = 0;
-    for (int r = 1; r < f->wire->size && !f->broken && bye; r++)
-        if (wire_send(f->wire, r, TAG_QUIT, &head, NULL, 0) == 0)
-            left++;
-        else
-            f->broken = true;
-    double until = wire_now() + f->timeout;
-    while (!f->broken && left > 0 && wire_now() < until) {
-        struct wire_message m;
-        int got = wire_poll(f->wire, &m);
-        if (got < 0)
-            break;
-        if (got == 0) {
-            wire_nap(f->wire, false);
-            continue;
-        }
-        if (m.tag == TAG_BYE && !bye[m.source]) {
-            bye[m.source] = true;
-            left--;
-        }
-        wire_message_free(&m);
+    bool *want = calloc((size_t)f->wire->size, sizeof *want);
+    int left = f->broken || !want;
+    for (int r = 1; r < f->wire->size && !left; r++) {
+        want[r] = true;
+        left = wire_send(f->wire, r, TAG_QUIT, &head, NULL, 0) != 0;
     }
-    for (int r = 1; r < f->wire->size && bye && !f->broken && left > 0; r++)
-        if (!bye[r])
+    double until = wire_now() + f->timeout;
+    if (!left)
+        left = wire_await(f->wire, TAG_BYE, want, until, NULL, NULL);
+    for (int r = 1; r < f->wire->size && want && left > 0 && !f->broken; r++)
+        if (want[r])
             fprintf(stderr, "switchsim: rank %d did not answer at the end; ending the job\n", r);
-    free(bye);
-    while (!f->broken && left == 0 && !wire_sent(f->wire) && wire_now() < until)
+    free(want);
+    while (left == 0 && !wire_sent(f->wire) && wire_now() < until)
         wire_nap(f->wire, false);
     hand_stop(&f->hand);
-    if (f->broken || left > 0 || !wire_sent(f->wire)) {
+    if (left != 0 || !wire_sent(f->wire)) {
         fflush(stdout);
         fflush(stderr);
-        MPI_Abort(MPI_COMM_WORLD, code);
+        MPI_Abort(MPI_COMM_WORLD, rc ? rc : 1);
     }
     free(f->ranks);
     MPI_Finalize();

@@ -12,42 +12,44 @@
 #include "cli/cli.h"
 #include "mpi_int.h"
 
+/* Checks that a rank's HELLO says it runs this build; *bad is set when one does not. */
+struct greeting {
+    char mine[200];
+    bool bad;
+};
+
+static void check_hello(void *ctx, const struct wire_message *m)
+{
+    struct greeting *g = ctx;
+    if (m->tag != TAG_HELLO || g->bad ||
+        (m->len == strlen(g->mine) && !memcmp(m->body, g->mine, m->len)))
+        return;
+    fprintf(stderr,
+            "switchsim: rank %d runs another build of switchsim-mpi (%.*s, here %s): run one "
+            "build on every host\n",
+            m->source, (int)(m->len < 200 ? m->len : 200), (const char *)m->body, g->mine);
+    g->bad = true;
+}
+
 /* Waits for every other rank's HELLO and checks it runs this build. Returns 0, or -1 with the
  * reason printed. */
 static int greet(struct farm *f)
 {
-    char mine[200];
-    wire_stamp(mine, sizeof mine);
-    int left = f->wire->size - 1, rc = 0;
-    double until = wire_now() + 6 * f->timeout;
-    while (left > 0 && wire_now() < until) {
-        struct wire_message m;
-        int got = wire_poll(f->wire, &m);
-        if (got < 0)
-            break;
-        if (got == 0) {
-            wire_nap(f->wire, false);
-            continue;
-        }
-        if (m.tag == TAG_HELLO) {
-            left--;
-            if (rc == 0 && (m.len != strlen(mine) || memcmp(m.body, mine, m.len))) {
-                fprintf(stderr,
-                        "switchsim: rank %d runs another build of switchsim-mpi (%.*s, here %s): "
-                        "run one build on every host\n",
-                        m.source, (int)(m.len < 200 ? m.len : 200), (const char *)m.body, mine);
-                rc = -1;
-            }
-        }
-        wire_message_free(&m);
-    }
-    if (left > 0) {
-        fprintf(stderr, "switchsim: %d rank%s did not report in; ending the job\n", left,
-                left == 1 ? "" : "s");
+    struct greeting g = {0};
+    wire_stamp(g.mine, sizeof g.mine);
+    bool *want = calloc((size_t)f->wire->size, sizeof *want);
+    for (int r = 1; r < f->wire->size && want; r++)
+        want[r] = true;
+    int left = want ? wire_await(f->wire, TAG_HELLO, want, wire_now() + 6 * f->timeout,
+                                 check_hello, &g)
+                    : -1;
+    free(want);
+    if (left != 0) {
+        fprintf(stderr, "switchsim: not every rank reported in; ending the job\n");
         f->broken = true;
         return -1;
     }
-    return rc;
+    return g.bad ? -1 : 0;
 }
 
 int main(int argc, char **argv)

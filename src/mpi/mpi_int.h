@@ -72,6 +72,11 @@ int wire_send(struct wire *w, int dest, int tag, const struct wire_head *head, c
  * one came, 0 when none is waiting, -1 on an MPI failure. Also moves pending sends on. */
 int wire_poll(struct wire *w, struct wire_message *m);
 void wire_message_free(struct wire_message *m);
+/* Receives until every rank r with want[r] set has sent a message tagged `tag` (want[r] is
+ * then cleared) or the clock passes `until`, showing each message received to seen (when not
+ * NULL) first. Returns how many are still wanted, or -1 on an MPI failure. */
+int wire_await(struct wire *w, int tag, bool *want, double until,
+               void (*seen)(void *ctx, const struct wire_message *m), void *ctx);
 /* Whether every send has completed. */
 bool wire_sent(struct wire *w);
 /* Pauses before the next poll: short just after something happened (busy != 0 resets it),

@@ -115,6 +115,32 @@ void wire_message_free(struct wire_message *m)
     *m = (struct wire_message){0};
 }
 
+int wire_await(struct wire *w, int tag, bool *want, double until,
+               void (*seen)(void *ctx, const struct wire_message *m), void *ctx)
+{
+    int left = 0;
+    for (int r = 0; r < w->size; r++)
+        left += want[r];
+    while (left > 0 && wire_now() < until) {
+        struct wire_message m;
+        int got = wire_poll(w, &m);
+        if (got < 0)
+            return -1;
+        if (got == 0) {
+            wire_nap(w, false);
+            continue;
+        }
+        if (seen)
+            seen(ctx, &m);
+        if (m.tag == tag && want[m.source]) {
+            want[m.source] = false;
+            left--;
+        }
+        wire_message_free(&m);
+    }
+    return left;
+}
+
 bool wire_sent(struct wire *w)
 {
     move_on(w);
