@@ -15,7 +15,8 @@ PACKAGES := libgsl-dev libcsv-dev libcmocka-dev libinih-dev gnuplot-nox
 
 CLI_SRC  := $(wildcard src/cli/*.c)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c src/*/*.c))
+MPI_SRC  := $(wildcard src/mpi/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC) $(MPI_SRC),$(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libswitchsim.a
 BIN      := $(BUILD)/switchsim
@@ -45,7 +46,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_OPTIONS ?=
 
 .PHONY: all deps test asan bench demo clean install check-build check-calibration fuzz fuzz-deps \
-        fuzz-build test-report report-deps
+        fuzz-build test-report report-deps mpi mpi-build test-mpi
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -85,7 +86,9 @@ $(BUILD)/replay/fuzz_%: $(FUZZ_DEPS) $(LIB)
 	$(CC) $(FUZZ_CFLAGS) $(LDFLAGS) tests/fuzz/replay.c tests/fuzz/harness.c \
 	  $(call fuzz_src,$*) $(LIB) $(LDLIBS) -o $@
 
-# deps: install whichever Debian packages are missing; nothing when all are present.
+# deps: install whichever Debian packages are missing; nothing when all are present. MPI=1
+# adds Open MPI, for make mpi.
+deps: PACKAGES += $(if $(MPI),$(MPI_PACKAGES))
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -211,5 +214,38 @@ install: all $(BUILD)/switchsim.1
 clean:
 	rm -rf $(BUILD)
 
+# ---- switchsim-mpi: the same commands across MPI ranks (Open MPI) ----
+# Only these targets need MPI: src/mpi/ is built with mpicc and linked into
+# build/switchsim-mpi alone; the library, switchsim and the tests never include mpi.h.
+MPI_PACKAGES := libopenmpi-dev openmpi-bin
+MPICC   ?= mpicc
+MPI_OBJ := $(MPI_SRC:src/%.c=$(BUILD)/obj/%.o)
+MPI_BIN := $(BUILD)/switchsim-mpi
+MPI_TEST_BIN := $(BUILD)/tests/mpi/test_mpi
+
+$(BUILD)/obj/mpi/%.o: src/mpi/%.c
+	@mkdir -p $(@D)
+	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJ) $(filter-out $(BUILD)/obj/cli/main.o,$(CLI_OBJ)) $(LIB)
+	$(MPICC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(MPI_TEST_BIN): tests/mpi/test_mpi.c $(TEST_HELPERS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) $< $(TEST_HELPERS) $(LIB) -lcmocka $(LDLIBS) -o $@
+
+# mpi: installs Open MPI when missing (as deps does) and builds build/switchsim-mpi.
+mpi:
+	@$(MAKE) --no-print-directory deps MPI=1
+	@$(MAKE) --no-print-directory mpi-build
+
+mpi-build: $(BIN) $(MPI_BIN)
+
+# test-mpi: switchsim-mpi under mpirun -n 1, 2 and 3 against switchsim (the same bytes), and
+# a rank killed or stopped mid-sweep ending the job within seconds.
+test-mpi: mpi
+	@$(MAKE) --no-print-directory $(MPI_TEST_BIN)
+	@SWITCHSIM_BIN=$(BIN) SWITCHSIM_MPI_BIN=$(MPI_BIN) $(MPI_TEST_BIN)
+
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/helpers/*.d $(BUILD)/bench/*.d \
-                    $(BUILD)/report/*.d)
+                    $(BUILD)/report/*.d $(BUILD)/tests/mpi/*.d)

@@ -124,6 +124,16 @@ void testutil_assert_same_file(const char *a, const char *b)
     free(y);
 }
 
+void testutil_assert_same_files(const char *a, const char *b, const char *const *names, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        char pa[1200], pb[1200];
+        snprintf(pa, sizeof pa, "%s/%s", a, names[k]);
+        snprintf(pb, sizeof pb, "%s/%s", b, names[k]);
+        testutil_assert_same_file(pa, pb);
+    }
+}
+
 static void stop_after(void *ctx, const struct progress *p)
 {
     struct testutil_stopper *st = ctx;

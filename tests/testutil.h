@@ -45,6 +45,9 @@ void testutil_assert_contains(const char *text, const char *needle);
 /* Fails the test unless the two files exist and hold the same bytes. */
 void testutil_assert_same_file(const char *a, const char *b);
 
+/* testutil_assert_same_file for each of names[0..n-1], in folder a and in folder b. */
+void testutil_assert_same_files(const char *a, const char *b, const char *const *names, size_t n);
+
 /* Settings that stop a command after `after` replications (or points) of the experiment
  * labelled `label` (any label when NULL) have finished: the stop flag is raised from the
  * progress callback, so with one job exactly that many finish. No sleep, no timing. */

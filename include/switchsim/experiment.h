@@ -27,10 +27,13 @@ struct experiment_options {
     /* When it becomes non-zero (a signal handler sets it), no replication is started;
      * those under way finish. */
     const volatile sig_atomic_t *stop;
+    /* When set, replications run as the runner's tasks, in blocks merged in replication
+     * order (the trace's replication 0 still here); NULL = on the jobs threads. */
+    const struct runner *runner;
 };
 
 /* The options a command's settings give an experiment of the scenario called label: jobs,
- * progress and stop from s; no trace. */
+ * progress, stop and runner from s; no trace. */
 struct experiment_options experiment_options_of(const struct settings *s, const char *label);
 
 /* Starts an empty experiment for setup. Returns 0, or -1 with *err filled. */

@@ -304,6 +304,17 @@ void scenario_destroy(struct scenario *sc);
  * by absolute path) so that loading the output gives the same scenario. Returns 0 or -1. */
 int scenario_write(const struct scenario *sc, FILE *out);
 
+struct pack;
+struct pack_reader;
+
+/* Appends sc, keys and tables, to p (pack.h): what another process of the same build needs to
+ * run it without reading any file. */
+void scenario_pack(const struct scenario *sc, struct pack *p);
+
+/* The scenario scenario_pack wrote, read from r: owned by the caller (scenario_destroy), or
+ * NULL (r->failed set) when r does not hold one or memory runs out. */
+struct scenario *scenario_unpack(struct pack_reader *r);
+
 /* One documented key, all strings static. */
 struct scenario_key_info {
     const char *name;         /* "section.key" */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "switchsim/error.h"
+#include "switchsim/runner.h"
 #include "switchsim/metric.h"
 #include "switchsim/scenario.h"
 
@@ -43,6 +44,10 @@ struct settings {
     /* When *stop becomes non-zero (a signal handler sets it), nothing new is started and
      * what is under way finishes; NULL = never. */
     const volatile sig_atomic_t *stop;
+    /* Where replications and sweep points run: NULL = on the -j threads of this process
+     * (runner.h); switchsim-mpi sets one that spreads them over MPI ranks. Results never
+     * depend on it. */
+    const struct runner *runner;
 };
 
 /* Loads and validates the scenario at `path` with the settings applied before validation:

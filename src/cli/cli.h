@@ -72,6 +72,11 @@ extern const size_t cli_n_commands;
 extern const struct cli_option cli_options[];
 extern const size_t cli_n_options;
 
+/* cli.c: the whole command line, argv as main has it: the command found, its options parsed,
+ * run with `runner` in its settings (NULL: on this process's threads), SIGINT and SIGTERM
+ * raising its stop flag. Returns the exit status. */
+int cli_main(int argc, char **argv, const struct runner *runner);
+
 /* options.c: parses argv[first..] of command c into *o. Returns EXIT_OK, EXIT_BAD_INPUT (the
  * one line said on stderr), or -1 when the command asked for help (printed). */
 int cli_parse(int argc, char **argv, int first, const struct cli_command *c, struct options *o,

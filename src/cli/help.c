@@ -42,7 +42,8 @@ void cli_usage(FILE *out)
     for (size_t k = 0; k < cli_n_commands; k++)
         fprintf(out, "  %-10s %s\n", cli_commands[k].name, cli_commands[k].summary);
     fputs("\nswitchsim help COMMAND (or switchsim COMMAND --help) explains a command and its "
-          "options;\nswitchsim --version gives the version; man switchsim has it all.\n",
+          "options;\nswitchsim --version gives the version; man switchsim has it all.\n"
+          "mpirun -n N switchsim-mpi COMMAND ... runs the same commands across MPI ranks.\n",
           out);
 }
 
@@ -168,6 +169,16 @@ void cli_manual(FILE *out)
           "fan.csv, backtest.csv, parameters.csv, covariance.csv, fit.csv, calibrated.ini for the "
           "other commands.\n.TP\n.I plots/NAME/\ncharts with their gnuplot scripts and data, and "
           "bulletin.md.\n"
+          ".SH ACROSS A CLUSTER\n"
+          "mpirun \\-n N switchsim\\-mpi COMMAND ... (make mpi builds it with Open MPI) takes the "
+          "arguments of switchsim and writes the same bytes for any N: sweep points go to "
+          "whichever rank is free, replications in blocks merged in order; rank 0 reads every "
+          "file and writes every result; \\-j is threads a rank (default 1). Interrupted, it "
+          "keeps what finished as switchsim does; a rank that dies, fails or stays silent ends "
+          "the job, named with the task it held.\n"
+          ".SH ENVIRONMENT\n.TP\n.B SWITCHSIM_MPI_TIMEOUT\n"
+          "switchsim\\-mpi: seconds a rank may stay silent while it holds a task before the job "
+          "ends (default 10).\n"
           ".SH EXIT STATUS\n0 done; 2 bad usage or bad input, with one line naming file, line "
           "and key on standard error and no result files; 1 any other failure; 130 interrupted, "
           "what finished kept and marked PARTIAL.\n"

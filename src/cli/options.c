@@ -31,7 +31,8 @@ const struct cli_option cli_options[] = {
     {"seed", 's', "SEED", CMD_SIMULATE,
      "random seed (default: scenario.seed); the same seed gives the same bytes"},
     {"jobs", 'j', "JOBS", CMD_SIMULATE,
-     "threads (default: every core); results do not depend on it"},
+     "threads (default: every core; under switchsim-mpi, one a rank); results do not depend "
+     "on it"},
     {"output", 'o', "DIR", CMD_SIMULATE | CMD_PLOT | CMD_NEW,
      "the folder to write into (default: results/<name>/, plots/<name>/ for plot, the current "
      "folder for new)"},
@@ -245,7 +246,9 @@ int cli_parse(int argc, char **argv, int first, const struct cli_command *c, str
     if (c->bit == CMD_CALIBRATE && (!o->observed || o->n_fits == 0))
         return cli_bad_usage("%s needs --observed OBSERVED.csv and at least one --fit SECTION.KEY",
                              c->name);
-    if (o->s.jobs == 0) {
+    if (o->s.jobs == 0 && o->s.runner) {
+        o->s.jobs = 1; /* a rank a core: each rank runs its tasks on one thread */
+    } else if (o->s.jobs == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         o->s.jobs = cores > 1 ? (int)(cores < 1024 ? cores : 1024) : 1;
     }
