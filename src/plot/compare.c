@@ -99,11 +99,18 @@ static int chart_compare(struct plot_job *j, const struct plot_compare *cp)
                       k > 14 ? (int)(400 + 45 * k) : 0);
     if (!f)
         return -1;
-    char xlabel[700];
-    gp_title(f, j, "set title", "what changes from A to B");
-    snprintf(xlabel, sizeof xlabel, "change from A (%.60s) to B (%.60s), %% of A", j->title_a,
-             j->title_b);
-    gp_set(f, "set xlabel", xlabel);
+    /* The title, then A and B named on a line each: long titles fit, the x label stays short */
+    char line_a[400], line_b[400];
+    snprintf(line_a, sizeof line_a, "A: %s", j->title_a);
+    snprintf(line_b, sizeof line_b, "B: %s", j->title_b);
+    fputs("set tmargin 7\nset label 100 ", f);
+    gp_quote(f, "what changes from A to B", 0);
+    fputs(" at screen 0.5, screen 0.965 center font ',22'\nset label 101 ", f);
+    gp_quote(f, line_a, 0);
+    fputs(" at screen 0.5, screen 0.925 center font ',15'\nset label 102 ", f);
+    gp_quote(f, line_b, 0);
+    fputs(" at screen 0.5, screen 0.895 center font ',15'\n", f);
+    gp_set(f, "set xlabel", "change from A to B, % of A");
     struct gp_scale a = gp_axis_steps(lo, hi, 1, 0, 4);
     double span = a.hi - a.lo;
     gp_axis(f, "x", a, UNIT_SHARE, "+");

@@ -366,8 +366,8 @@ static void marks_of(const struct plot_job *j, const char *file, struct marks *m
 }
 
 /* One panel of the timeline: the three series of a channel, per day or cumulative: told
- * apart by dash and point as well as colour, so they stay apart in grey print; a little room
- * under zero, so a series at zero does not hide in the axis. The marked days are named in
+ * apart by dash and point as well as colour, so they stay apart in grey print; each drawn
+ * only where it is above zero. The marked days are named in
  * the top left panel, for the first round only (the rounds repeat them); the key goes top
  * left in the top right panel, where the cumulative lines have not yet risen. */
 static void timeline_panel(FILE *f, const char *title, int col, double ymax, int key,
@@ -379,9 +379,10 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
     gp_set(f, "set title", title);
     gp_set(f, "set xlabel", bottom ? "day of campaign" : "");
     gp_set(f, "set ylabel", col < 8 ? "households per day" : "households, cumulative");
-    struct gp_scale y = gp_axis_nice(0, ymax * 1.05, 1, 0);
+    int names_marks = !bottom && !key; /* the top left panel: room above the lines for them */
+    struct gp_scale y = gp_axis_nice(0, ymax * (names_marks && mk->n ? 1.35 : 1.05), 1, 0);
     gp_axis(f, "y", y, UNIT_COUNT, NULL);
-    fprintf(f, "set yrange [%.10g:%.10g]\n", -0.04 * (y.hi - y.lo), y.hi);
+    fprintf(f, "set yrange [0:%.10g]\n", y.hi);
     fputs("unset arrow\nunset label\n", f);
     int auctions = 0;
     for (size_t i = 0; i < mk->n; i++) {
@@ -392,7 +393,7 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
                 "linewidth 1 dashtype 3 linecolor rgb '#777777'\n",
                 mk->day[i], mk->day[i]);
         auctions += !strcmp(mk->what[i], "auction");
-        if (bottom || key || auctions > 1)
+        if (!names_marks || auctions > 1)
             continue; /* named once: the first round's, in the top left panel */
         char at[64];
         snprintf(at, sizeof at, "first %.10g, graph 0.98", mk->day[i]);
@@ -403,12 +404,14 @@ static void timeline_panel(FILE *f, const char *title, int col, double ymax, int
         fputs("set key top left Left reverse opaque samplen 3 spacing 1.1\n", f);
     else
         fputs("unset key\n", f);
+    /* a series is drawn where it is above zero: no lines along the axis while nothing
+     * happens (between rounds, before the auction) */
     fputs("plot ", f);
     for (int k = 0; k < 3; k++)
         fprintf(f,
-                "%s'timeline.dat' using 1:%d with linespoints linewidth 2 dashtype %d "
+                "%s'timeline.dat' using 1:($%d>0?$%d:NaN) with linespoints linewidth 2 dashtype %d "
                 "pointtype %d pointsize 0.9 pointinterval 7 linecolor rgb '%s' title '%s'",
-                k ? ", \\\n     " : "", col + 2 * k, dash[k], point[k], colours[k], names[k]);
+                k ? ", \\\n     " : "", col + 2 * k, col + 2 * k, dash[k], point[k], colours[k], names[k]);
     fputs("\n", f);
 }
 
@@ -455,6 +458,8 @@ static int chart_timeline(struct plot_job *j, const struct plot_daily *dl, const
     marks_of(j, file, &mk);
     const char *what = "registrations, acceptances and switches by day";
     int two = gp_title_two_lines(j, what);
+    /* timeline.dat has no missing values; NaN, where a series is zero, is to break its line */
+    fputs("set datafile missing '?'\n", f);
     fprintf(f, "set multiplot layout 2,2 margins 0.1,0.98,0.1,%s spacing 0.12,0.2 ",
             two ? "0.78" : "0.82");
     gp_title(f, j, "title", what);
