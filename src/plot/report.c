@@ -96,12 +96,12 @@ static void chart(FILE *f, const struct plot_job *j, const struct plot_chart *c)
     size_t n = 0;
     unsigned char *svg = svg_read(j, c->name, &n);
     fputs("<figure>\n", f);
-    if (svg) {
-        fputs("<img src=\"data:image/svg+xml;base64,", f);
+    if (svg) { /* in a box that scrolls sideways on a phone, where the chart keeps a readable size */
+        fputs("<div class=\"chart\"><img src=\"data:image/svg+xml;base64,", f);
         base64(f, svg, n);
         fputs("\" alt=\"", f);
         html(f, c->alt);
-        fputs("\">\n", f);
+        fputs("\"></div>\n", f);
         free(svg);
     } else {
         fputs("<p class=\"missing\" role=\"img\" aria-label=\"", f);
@@ -316,7 +316,8 @@ static void made_on(const struct plot_job *j, const struct plot_inputs *in, char
 /* The inputs table has five columns of set widths (the source takes what is left), keys
  * wrapping at their dots and underscores, so it fits a desktop and a page of A4; on a phone
  * each setting becomes a block of its own (key; value and unit; meaning; source) rather than
- * a table wider than the screen. */
+ * a table wider than the screen, and each chart keeps 44rem of width in a box that scrolls
+ * sideways (shrunk to the screen, its lettering would be too small to read). */
 static const char style[] =
     "body{font-family:system-ui,'DejaVu Sans',sans-serif;line-height:1.5;color:#1a1a1a;"
     "background:#fff;margin:0 auto;max-width:58rem;padding:1rem 1.2rem 3rem}"
@@ -336,6 +337,7 @@ static const char style[] =
     ".note{background:#eef5fb;padding:.2rem 1rem .6rem;margin-top:2rem}"
     ".note h2{border:0}.missing{color:#a33}footer{margin-top:2rem;color:#555;font-size:.85rem}"
     "@media (max-width:40rem){body{padding:.6rem}h1{font-size:1.35rem}"
+    ".chart{overflow-x:auto}.chart img{width:44rem;max-width:none}"
     ".headline{font-size:1.05rem}table{font-size:.8rem}th,td{padding:.3rem .25rem}"
     "td.range,td.ci{white-space:normal}"
     "table.inputs,table.inputs tbody,table.inputs tr,table.inputs th,table.inputs td{"
