@@ -183,7 +183,6 @@ struct plot_inputs {
     "day", "coverage50", "coverage90", "median_abs_error_registered",                          \
         "median_abs_error_switched", "width90_switched", "width90_registered"
 #define PLOT_PARAMS_COLUMNS "parameter", "estimate", "se", "ci95_low", "ci95_high"
-#define PLOT_REPS_COLUMNS "round", "switched"
 
 /* Cell (row, col) of a result file of numbers. */
 double plot_num(const struct plot_numbers *t, size_t row, size_t col);

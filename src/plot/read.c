@@ -549,7 +549,8 @@ int plot_inputs_read(struct plot_inputs *in, const char *dir, struct error *err)
                          "or backtest.csv");
     static const char *const fan[] = {PLOT_FAN_COLUMNS}, *const fc[] = {PLOT_FORECAST_COLUMNS},
                              *const fit[] = {PLOT_FIT_COLUMNS}, *const bt[] = {PLOT_BACKTEST_COLUMNS},
-                             *const par[] = {PLOT_PARAMS_COLUMNS}, *const reps[] = {PLOT_REPS_COLUMNS};
+                             *const par[] = {PLOT_PARAMS_COLUMNS};
+    const char *const reps[] = {"round", metric_name(M_SWITCHED)};
 #define N_OF(a) (sizeof(a) / sizeof *(a))
     if ((in->has_fan && numbers_read(&in->fan, dir, "fan.csv", fan, N_OF(fan), 0, err)) ||
         (in->has_forecast &&
