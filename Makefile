@@ -86,46 +86,33 @@ $(BUILD)/replay/fuzz_%: $(FUZZ_DEPS) $(LIB)
 	$(CC) $(FUZZ_CFLAGS) $(LDFLAGS) tests/fuzz/replay.c tests/fuzz/harness.c \
 	  $(call fuzz_src,$*) $(LIB) $(LDLIBS) -o $@
 
+# install_missing: installs whichever of the Debian packages $(1) are missing (nothing when
+# all are present); not as root, says what to run and fails, naming $(2) as what needs them.
+# One loop for deps, fuzz-deps and report-deps.
+install_missing = missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "$(2) needs:$$missing"; \
+	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+
 # deps: install whichever Debian packages are missing; nothing when all are present. MPI=1
 # adds Open MPI, for make mpi.
 deps: PACKAGES += $(if $(MPI),$(MPI_PACKAGES))
 deps:
-	@missing=""; for p in $(PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" -ne 0 ]; then \
-	  echo "switchsim needs:$$missing"; \
-	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
-	fi; \
-	echo "installing:$$missing"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+	@$(call install_missing,$(PACKAGES),switchsim)
 
 # fuzz-deps: clang and its libFuzzer runtime, as deps installs the libraries.
 fuzz-deps:
-	@missing=""; for p in $(FUZZ_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" -ne 0 ]; then \
-	  echo "make fuzz needs:$$missing"; \
-	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
-	fi; \
-	echo "installing:$$missing"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+	@$(call install_missing,$(FUZZ_PACKAGES),make fuzz)
 
 # report-deps: what test-report needs, as deps installs the libraries.
 report-deps:
-	@missing=""; for p in $(REPORT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" -ne 0 ]; then \
-	  echo "make test-report needs:$$missing"; \
-	  echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
-	fi; \
-	echo "installing:$$missing"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
+	@$(call install_missing,$(REPORT_PACKAGES),make test-report)
 
 # fuzz-build: the library with coverage, ASan and UBSan (clang), and a libFuzzer binary per
 # harness in build/fuzz/bin/.
