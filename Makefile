@@ -55,7 +55,7 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# made afresh: src/plot/sweep.c and src/sweep.c both give a member named sweep.o
+# made afresh: src/plot/sweep.c and src/sweep/sweep.c both give a member named sweep.o
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	@rm -f $@

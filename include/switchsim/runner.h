@@ -13,7 +13,7 @@
 /* What a task does. Every process runs a task with runner_execute, whichever command made it. */
 enum runner_kind {
     RUNNER_REPLICATIONS = 1, /* a block of replications of one experiment (experiment.c) */
-    RUNNER_SWEEP_POINT = 2,  /* one grid point of a sweep (sweep.c) */
+    RUNNER_SWEEP_POINT = 2,  /* one grid point of a sweep (src/sweep/points.c) */
 };
 
 /* A job: n_tasks tasks of one kind sharing one context. The command that makes a job reads
