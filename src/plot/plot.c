@@ -4,8 +4,9 @@
  * plot_int.h: read.c reads the results folder; gnuplot.c writes scripts and data, quotes text,
  * lays out axes and runs gnuplot; words.c writes numbers and markdown as people read them;
  * run.c, sweep.c and compare.c draw the charts of each kind of results (sweep.c and compare.c
- * with their words); live.c the forecast, calibration and backtest charts; bulletin.c writes
- * a run's sentences and bulletin.md; report.c writes report.html. */
+ * with their words; a run's timeline is in timeline.c); live.c the forecast, calibration and
+ * backtest charts; bulletin.c writes a run's sentences and bulletin.md; report.c writes
+ * report.html. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

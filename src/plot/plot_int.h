@@ -86,6 +86,9 @@ struct words {
  * or -1 (buf "") when the file cannot be read or does not give it. */
 int plot_scenario_value(const char *path, const char *key, char *buf, size_t size);
 
+/* The number `key` of RESULTS_DIR/FILE (file "" for none), or NaN when it gives none. */
+double plot_scenario_number(const char *results_dir, const char *file, const char *key);
+
 /* Whether RESULTS_DIR/scenario.ini gives `key` a non-empty value. */
 bool plot_scenario_says(const char *results_dir, const char *key);
 
@@ -307,6 +310,11 @@ int plot_compare_section(struct plot_job *j, const struct plot_compare *cp); /* 
 int plot_forecast_section(struct plot_job *j, const struct plot_inputs *in); /* live.c */
 int plot_fit_section(struct plot_job *j, const struct plot_inputs *in);      /* live.c */
 int plot_backtest_section(struct plot_job *j, const struct plot_inputs *in); /* live.c */
+
+/* timeline.c: the run's day-by-day chart of daily.csv, its days marked from the scenario
+ * FILE in the results folder. Returns 1 when drawn, 0 when there is nothing to draw, or -1
+ * with the error recorded. */
+int plot_chart_timeline(struct plot_job *j, const struct plot_daily *dl, const char *file);
 
 /* bulletin.c: the headline sentences of a run; bulletin.md from the document items. */
 void plot_bulletin_run(struct plot_job *j, const struct plot_summary *s);

@@ -589,6 +589,16 @@ int plot_scenario_value(const char *path, const char *key, char *buf, size_t siz
     return scenario_each_value(path, name_value, &ns, &ignored) == 0 && ns.found ? 0 : -1;
 }
 
+double plot_scenario_number(const char *results_dir, const char *file, const char *key)
+{
+    char path[PLOT_PATH_SIZE], v[200], *end;
+    snprintf(path, sizeof path, "%s/%s", results_dir, file);
+    if (!file[0] || plot_scenario_value(path, key, v, sizeof v))
+        return NAN;
+    double x = strtod(v, &end);
+    return end != v && !*end ? x : NAN;
+}
+
 bool plot_scenario_says(const char *results_dir, const char *key)
 {
     char path[PLOT_PATH_SIZE], value[8];
