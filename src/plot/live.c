@@ -261,28 +261,51 @@ int plot_fit_section(struct plot_job *j, const struct plot_inputs *in)
 
 /* ---- backtest ---- */
 
-static int chart_coverage(struct plot_job *j, const struct plot_numbers *bt)
+/* A backtest chart's data and script: CHART.dat holds the day, then backtest.csv's columns
+ * cols[0..n-1], each times scale (columns names them all), and *top (when not NULL) the
+ * largest of those, NaN ignored; CHART.gp is opened with `what` as its title, the days on x
+ * and ylabel on y. Returns the script, or NULL with the error recorded. */
+static FILE *backtest_open(struct plot_job *j, const struct plot_numbers *bt, const char *chart,
+                           const char *columns, const int *cols, size_t n, double scale,
+                           double *top, const char *what, const char *ylabel)
 {
-    const char *chart = "coverage";
-    FILE *d = gp_dat_open(j, chart, "day,coverage50 (%),coverage90 (%)");
+    FILE *d = gp_dat_open(j, chart, columns);
     if (!d)
-        return -1;
+        return NULL;
+    if (top)
+        *top = 0;
     for (size_t i = 0; i < bt->n; i++) {
         gp_dat_num(d, plot_num(bt, i, 0), 1);
-        gp_dat_num(d, 100 * plot_num(bt, i, 1), 0);
-        gp_dat_num(d, 100 * plot_num(bt, i, 2), 0);
+        for (size_t k = 0; k < n; k++) {
+            gp_dat_num(d, scale * plot_num(bt, i, (size_t)cols[k]), 0);
+            if (top)
+                *top = fmax(*top, scale * plot_num(bt, i, (size_t)cols[k]));
+        }
         fputc('\n', d);
     }
     if (gp_dat_close(j, d, chart))
-        return -1;
-    FILE *f = gp_open(j, chart, "how often the forecast ranges held the truth", 0);
+        return NULL;
+    FILE *f = gp_open(j, chart, what, 0);
     if (!f)
-        return -1;
-    gp_title(f, j, "set title", "how often the forecast ranges held the truth");
+        return NULL;
+    gp_title(f, j, "set title", what);
     gp_set(f, "set xlabel", "day of the campaign the forecast was made");
-    gp_set(f, "set ylabel", "campaigns whose outcome fell in the range (%)");
+    gp_set(f, "set ylabel", ylabel);
     double x0 = plot_num(bt, 0, 0), x1 = plot_num(bt, bt->n - 1, 0);
     gp_axis(f, "x", gp_axis_nice(x0 - 1, x1 + 1, 0, 1), UNIT_COUNT, NULL);
+    return f;
+}
+
+static int chart_coverage(struct plot_job *j, const struct plot_numbers *bt)
+{
+    const char *chart = "coverage";
+    static const int cols[] = {1, 2};
+    FILE *f = backtest_open(j, bt, chart, "day,coverage50 (%),coverage90 (%)", cols, 2, 100, NULL,
+                            "how often the forecast ranges held the truth",
+                            "campaigns whose outcome fell in the range (%)");
+    if (!f)
+        return -1;
+    double x0 = plot_num(bt, 0, 0), x1 = plot_num(bt, bt->n - 1, 0);
     gp_axis(f, "y", gp_axis_nice(0, 100, 1, 0), UNIT_SHARE, NULL);
     fputs("set key below horizontal maxrows 1\nset bmargin 6\n"
           "set arrow from graph 0, first 90 to graph 1, first 90 nohead dashtype 2 linecolor rgb '" GP_BLUE "'\n"
@@ -311,29 +334,14 @@ static int chart_coverage(struct plot_job *j, const struct plot_numbers *bt)
 static int chart_error(struct plot_job *j, const struct plot_numbers *bt)
 {
     const char *chart = "error";
-    double top = 0;
-    FILE *d = gp_dat_open(j, chart,
-                          "day,width90_switched,median_abs_error_switched,width90_registered");
-    if (!d)
-        return -1;
-    for (size_t i = 0; i < bt->n; i++) {
-        gp_dat_num(d, plot_num(bt, i, 0), 1);
-        gp_dat_num(d, plot_num(bt, i, 5), 0);
-        gp_dat_num(d, plot_num(bt, i, 4), 0);
-        gp_dat_num(d, plot_num(bt, i, 6), 0);
-        fputc('\n', d);
-        top = fmax(top, fmax(plot_num(bt, i, 5), fmax(plot_num(bt, i, 4), plot_num(bt, i, 6))));
-    }
-    if (gp_dat_close(j, d, chart))
-        return -1;
-    FILE *f = gp_open(j, chart, "how the forecasts narrow", 0);
+    static const int cols[] = {5, 4, 6};
+    double top;
+    FILE *f = backtest_open(j, bt, chart,
+                            "day,width90_switched,median_abs_error_switched,width90_registered",
+                            cols, 3, 1, &top, "how the forecasts narrow", "households");
     if (!f)
         return -1;
-    gp_title(f, j, "set title", "how the forecasts narrow");
-    gp_set(f, "set xlabel", "day of the campaign the forecast was made");
-    gp_set(f, "set ylabel", "households");
     double x0 = plot_num(bt, 0, 0), x1 = plot_num(bt, bt->n - 1, 0);
-    gp_axis(f, "x", gp_axis_nice(x0 - 1, x1 + 1, 0, 1), UNIT_COUNT, NULL);
     gp_axis(f, "y", gp_axis_nice(0, top * 1.1, 1, 0), UNIT_COUNT, NULL);
     fputs("set key below horizontal maxrows 1\nset bmargin 6\n"
           "plot 'error.dat' using 1:2 with linespoints linewidth 2 pointtype 7 pointsize 1.5 "
