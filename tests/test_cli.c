@@ -33,14 +33,11 @@ static int sim(const char *first, ...)
     char bin[4096];
     if (!realpath(testutil_binary(), bin))
         fail_msg("no switchsim binary to test");
-    char *argv[64] = {bin};
-    int argc = 1;
+    char *argv[64];
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    testutil_argv(argv, 64, bin, first, ap);
     va_end(ap);
-    argv[argc] = NULL;
     char out[200], err[200];
     snprintf(out, sizeof out, "%s/stdout", tmp);
     snprintf(err, sizeof err, "%s/stderr", tmp);

@@ -91,14 +91,11 @@ static void copy_file(const char *from, const char *to)
  * fails the test unless it succeeds. */
 static void sim(const char *first, ...)
 {
-    char *argv[32] = {(char *)testutil_binary()};
-    int argc = 1;
+    char *argv[32];
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    testutil_argv(argv, 32, testutil_binary(), first, ap);
     va_end(ap);
-    argv[argc] = NULL;
     char out[256], err[256];
     snprintf(out, sizeof out, "%s/switchsim.out", tmp);
     snprintf(err, sizeof err, "%s/switchsim.err", tmp);

@@ -40,11 +40,8 @@ static char *in_tmp(char *buf, const char *name)
  * (-1 when it hung). */
 static int sim_in(const char *in, const char *first, va_list ap)
 {
-    char *argv[64] = {(char *)testutil_binary()};
-    int argc = 1;
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    argv[argc] = NULL;
+    char *argv[64];
+    testutil_argv(argv, 64, testutil_binary(), first, ap);
     char out[200], err[200];
     snprintf(out, sizeof out, "%s/stdout", tmp);
     snprintf(err, sizeof err, "%s/stderr", tmp);
@@ -63,14 +60,11 @@ static int sim(const char *first, ...)
 /* sim with stdout to out_path. */
 static int sim_to(const char *out_path, const char *first, ...)
 {
-    char *argv[64] = {(char *)testutil_binary()};
-    int argc = 1;
+    char *argv[64];
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    testutil_argv(argv, 64, testutil_binary(), first, ap);
     va_end(ap);
-    argv[argc] = NULL;
     char err[PATH_SIZE];
     return testutil_run(argv, NULL, out_path, in_tmp(err, "stderr"), TIMEOUT);
 }
@@ -629,14 +623,11 @@ static void test_trace_and_stdout_errors(void **state)
 
 static int sim_quick(const char *first, ...)
 {
-    char *argv[64] = {(char *)testutil_binary()};
-    int argc = 1;
+    char *argv[64];
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
+    testutil_argv(argv, 64, testutil_binary(), first, ap);
     va_end(ap);
-    argv[argc] = NULL;
     char out[PATH_SIZE], err[PATH_SIZE];
     return testutil_run(argv, NULL, in_tmp(out, "stdout"), in_tmp(err, "stderr"), PROMPTLY);
 }

@@ -227,6 +227,16 @@ int testutil_run(char *const argv[], const char *in_path, const char *out_path,
     return testutil_wait(testutil_start(argv, in_path, out_path, err_path), timeout);
 }
 
+int testutil_argv(char **argv, size_t max, const char *program, const char *first, va_list ap)
+{
+    int argc = 0;
+    argv[argc++] = (char *)program;
+    for (const char *a = first; a && (size_t)argc < max - 1; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    argv[argc] = NULL;
+    return argc;
+}
+
 long testutil_run_max_rss_kb;
 unsigned long testutil_run_file_limit;
 const char *testutil_run_cwd;

@@ -3,6 +3,7 @@
 #define SWITCHSIM_TESTUTIL_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -65,6 +66,11 @@ void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
  * killed. */
 int testutil_run(char *const argv[], const char *in_path, const char *out_path,
                  const char *err_path, double timeout);
+
+/* Fills argv, with room for max pointers, with program, then first and the arguments after
+ * it in ap up to a NULL (as many as fit), then a NULL, for testutil_run. Returns how many
+ * it holds before the NULL. */
+int testutil_argv(char **argv, size_t max, const char *program, const char *first, va_list ap);
 
 /* testutil_run in two halves: start the process (failing the test when it cannot), and
  * wait for it. */
