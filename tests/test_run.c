@@ -71,14 +71,7 @@ static void test_interrupted(void **state)
     struct settings s = {.jobs = 1, .replications = 10, .out_dir = cut};
     struct testutil_stopper stop = {.after = 3};
     testutil_stop_after(&s, &stop);
-    struct run_result r;
-    struct error err = {0};
-    assert_int_equal(run_scenario(BASE, &s, &r, &err), -1);
-    assert_int_equal(err.kind, ERROR_INTERRUPTED);
-    assert_true(r.partial);
-    assert_int_equal(r.ex.replications, 3);
-    run_result_cleanup(&r);
-    assert_true(testutil_exists(testutil_path(cut, "PARTIAL")));
+    testutil_run_interrupted(BASE, &s, 3);
     char *ini = testutil_read(testutil_path(cut, "scenario.ini"));
     testutil_assert_contains(ini, "\nreplications = 3\n");
     free(ini);
@@ -94,7 +87,8 @@ static void test_interrupted(void **state)
     stop = (struct testutil_stopper){.after = 0};
     testutil_stop_after(&s, &stop);
     stop.flag = 1;
-    err = (struct error){0};
+    struct run_result r;
+    struct error err = {0};
     assert_int_equal(run_scenario(BASE, &s, &r, &err), -1);
     assert_int_equal(err.kind, ERROR_INTERRUPTED);
     assert_false(r.partial);

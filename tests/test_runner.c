@@ -155,15 +155,8 @@ static void test_run_interrupted(void **state)
     struct settings s = {.jobs = 1, .replications = 24, .out_dir = dir, .runner = &lb.runner};
     struct testutil_stopper stop = {.after = 3, .unit = "replications"};
     testutil_stop_after(&s, &stop);
-    struct run_result r;
-    struct error err = {0};
-    assert_int_equal(run_scenario(BASE, &s, &r, &err), -1);
-    assert_int_equal(err.kind, ERROR_INTERRUPTED);
-    assert_true(r.partial);
-    assert_int_equal(r.ex.replications, 2);
-    run_result_cleanup(&r);
+    testutil_run_interrupted(BASE, &s, 2);
     loopback_cleanup(&lb);
-    assert_true(testutil_exists(testutil_path(dir, "PARTIAL")));
     testutil_assert_same_files(testutil_path(tmp, "two"), dir, run_files, 6);
 }
 

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "switchsim/run.h"
 #include "testutil.h"
 
 extern char **environ;
@@ -225,6 +226,18 @@ int testutil_run(char *const argv[], const char *in_path, const char *out_path,
                  const char *err_path, double timeout)
 {
     return testutil_wait(testutil_start(argv, in_path, out_path, err_path), timeout);
+}
+
+void testutil_run_interrupted(const char *path, const struct settings *s, int kept)
+{
+    struct run_result r;
+    struct error err = {0};
+    assert_int_equal(run_scenario(path, s, &r, &err), -1);
+    assert_int_equal(err.kind, ERROR_INTERRUPTED);
+    assert_true(r.partial);
+    assert_int_equal(r.ex.replications, kept);
+    run_result_cleanup(&r);
+    assert_true(testutil_exists(testutil_path(s->out_dir, "PARTIAL")));
 }
 
 int testutil_argv(char **argv, size_t max, const char *program, const char *first, va_list ap)

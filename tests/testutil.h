@@ -60,6 +60,11 @@ struct testutil_stopper {
 };
 void testutil_stop_after(struct settings *s, struct testutil_stopper *st);
 
+/* Runs the scenario at path in process with s, whose stop flag must end it early: fails the
+ * test unless run_scenario says ERROR_INTERRUPTED and keeps `kept` replications, marked
+ * PARTIAL in s->out_dir. */
+void testutil_run_interrupted(const char *path, const struct settings *s, int kept);
+
 /* Runs argv (argv[0] is the program) with stdin from in_path, stdout to out_path and stderr
  * to err_path (each NULL for /dev/null), killing it when it takes more than `timeout`
  * seconds. Returns its exit status, 128 + the signal that ended it, or -1 when it had to be
