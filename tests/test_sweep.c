@@ -108,6 +108,28 @@ static void test_run_grid(void **state)
     sweep_cleanup(&sw);
 }
 
+/* The grid sw run whole into tmp/WHOLE_NAME, and again into tmp/CUT_NAME stopped once
+ * `after` points are done (ERROR_INTERRUPTED, those kept); their paths into whole and cut
+ * (200 bytes each). */
+static void run_whole_and_cut(const struct sweep *sw, const char *whole_name, const char *cut_name,
+                              long after, char *whole, char *cut)
+{
+    snprintf(whole, 200, "%s/%s", tmp, whole_name);
+    snprintf(cut, 200, "%s/%s", tmp, cut_name);
+    struct settings s = quiet_settings(1, 3, whole);
+    struct sweep_result r;
+    struct error err = {0};
+    assert_int_equal(sweep_run(BASE, sw, &s, &r, &err), 0);
+
+    s.out_dir = cut;
+    struct testutil_stopper stop = {.after = after, .unit = "points"};
+    testutil_stop_after(&s, &stop);
+    assert_int_equal(sweep_run(BASE, sw, &s, &r, &err), -1);
+    assert_int_equal(err.kind, ERROR_INTERRUPTED);
+    assert_int_equal(r.done, after);
+    assert_int_equal(r.n_points, 6);
+}
+
 /* Stopped after two points: those are kept (ERROR_INTERRUPTED, no sweep.csv); a resume with
  * other settings is refused; the same settings finish it, equal to an uninterrupted sweep. */
 static void test_interrupt_and_resume(void **state)
@@ -116,20 +138,7 @@ static void test_interrupt_and_resume(void **state)
     struct sweep sw;
     grid(&sw);
     char whole[200], cut[200];
-    snprintf(whole, sizeof whole, "%s/whole", tmp);
-    snprintf(cut, sizeof cut, "%s/cut", tmp);
-    struct settings s = quiet_settings(1, 3, whole);
-    struct sweep_result r;
-    struct error err = {0};
-    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), 0);
-
-    s.out_dir = cut;
-    struct testutil_stopper stop = {.after = 2, .unit = "points"};
-    testutil_stop_after(&s, &stop);
-    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), -1);
-    assert_int_equal(err.kind, ERROR_INTERRUPTED);
-    assert_int_equal(r.done, 2);
-    assert_int_equal(r.n_points, 6);
+    run_whole_and_cut(&sw, "whole", "cut", 2, whole, cut);
     assert_false(testutil_exists(testutil_path(cut, "sweep.csv")));
     assert_true(testutil_exists(testutil_path(cut, ".points/0.csv")));
     assert_true(testutil_exists(testutil_path(cut, ".points/1.csv")));
@@ -137,7 +146,8 @@ static void test_interrupt_and_resume(void **state)
 
     struct settings other = quiet_settings(1, 4, cut); /* other replications */
     other.resume = true;
-    err = (struct error){0};
+    struct sweep_result r;
+    struct error err = {0};
     assert_int_equal(sweep_run(BASE, &sw, &other, &r, &err), -1);
     assert_int_equal(err.kind, ERROR_INPUT);
     assert_string_equal(err.file, "--resume");
@@ -160,17 +170,7 @@ static void test_resume_redoes_damaged_points(void **state)
     struct sweep sw;
     grid(&sw);
     char whole[200], cut[200];
-    snprintf(whole, sizeof whole, "%s/whole-damaged", tmp);
-    snprintf(cut, sizeof cut, "%s/damaged", tmp);
-    struct settings s = quiet_settings(1, 3, whole);
-    struct sweep_result r;
-    struct error err = {0};
-    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), 0);
-    s.out_dir = cut;
-    struct testutil_stopper stop = {.after = 4, .unit = "points"};
-    testutil_stop_after(&s, &stop);
-    assert_int_equal(sweep_run(BASE, &sw, &s, &r, &err), -1);
-    assert_int_equal(r.done, 4);
+    run_whole_and_cut(&sw, "whole-damaged", "damaged", 4, whole, cut);
 
     char *one = testutil_read(testutil_path(cut, ".points/1.csv"));
     assert_non_null(one);
@@ -188,7 +188,8 @@ static void test_resume_redoes_damaged_points(void **state)
 
     struct settings again = quiet_settings(1, 3, cut);
     again.resume = true;
-    err = (struct error){0};
+    struct sweep_result r;
+    struct error err = {0};
     assert_int_equal(sweep_run(BASE, &sw, &again, &r, &err), 0);
     assert_int_equal(r.done, 6);
     testutil_assert_same_file(testutil_path(whole, "sweep.csv"), testutil_path(cut, "sweep.csv"));
