@@ -64,7 +64,8 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic)
+# helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic);
+# a helper of some tests only is linked into those (report_*: test_report)
 $(BUILD)/tests/helpers/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -162,9 +163,12 @@ asan: deps
 # screenshots at 1280 and 390 pixels wide and of the printed page, scenario text shown as
 # text. Apart from make test, which never needs a browser. REPORT_EVIDENCE=DIR keeps the
 # screenshots, the PDF and its first page there.
-$(REPORT_TEST): tests/test_report.c $(TEST_HELPERS) $(LIB)
+# Its helpers (tests/report_browser.c, tests/report_dom.c) are built for it alone.
+REPORT_HELPERS := $(BUILD)/tests/helpers/report_browser.o $(BUILD)/tests/helpers/report_dom.o
+$(REPORT_TEST): tests/test_report.c $(TEST_HELPERS) $(REPORT_HELPERS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_HELPERS) $(LIB) -lcmocka -lpng $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_HELPERS) $(REPORT_HELPERS) $(LIB) -lcmocka -lpng \
+	  $(LDLIBS) -o $@
 
 test-report: deps report-deps
 	@$(MAKE) --no-print-directory all $(REPORT_TEST)
