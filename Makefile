@@ -65,7 +65,8 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic);
-# a helper of some tests only is linked into those (report_*: test_report)
+# a helper of some tests only is linked into those (plot_fixture: test_plot; report_*:
+# test_report)
 $(BUILD)/tests/helpers/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -73,9 +74,12 @@ $(BUILD)/tests/helpers/%.o: tests/%.c
 TEST_HELPERS  := $(BUILD)/tests/helpers/testutil.o $(BUILD)/tests/helpers/synthetic.o
 BENCH_HELPERS := $(BUILD)/tests/helpers/synthetic.o
 
+# A test links TEST_HELPERS and any helper object listed as its prerequisite below.
 $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_HELPERS) $(LIB) -lcmocka $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(filter %.o,$^) $(LIB) -lcmocka $(LDLIBS) -o $@
+
+$(BUILD)/tests/test_plot: $(BUILD)/tests/helpers/plot_fixture.o
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_HELPERS) $(LIB)
 	@mkdir -p $(@D)
