@@ -65,8 +65,8 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # helpers shared by the tests (testutil, with cmocka) and by tests and benchmarks (synthetic);
-# a helper of some tests only is linked into those (plot_fixture: test_plot; report_*:
-# test_report)
+# a helper of some tests only is linked into those (plot_fixture: test_plot; robust:
+# test_robust*; report_*: test_report)
 $(BUILD)/tests/helpers/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -80,6 +80,7 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(filter %.o,$^) $(LIB) -lcmocka $(LDLIBS) -o $@
 
 $(BUILD)/tests/test_plot: $(BUILD)/tests/helpers/plot_fixture.o
+$(BUILD)/tests/test_robust $(BUILD)/tests/test_robust_output: $(BUILD)/tests/helpers/robust.o
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_HELPERS) $(LIB)
 	@mkdir -p $(@D)
