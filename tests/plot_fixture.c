@@ -34,6 +34,15 @@ void fixture_assert_starts_with(const char *dir, const char *name, const char *m
         fail_msg("%s does not start with the expected magic", path);
 }
 
+FILE *fixture_open(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    return f;
+}
+
 void fixture_write_scenario(const char *dir)
 {
     char ini[2048];
@@ -54,10 +63,7 @@ static void append_summary_row(FILE *f, const char *round, const char *metric, d
 void fixture_write_run(const char *dir)
 {
     fixture_write_scenario(dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
+    FILE *f = fixture_open(dir, "summary.csv");
     fputs("round,metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,n\n", f);
     static const char *const rounds[] = {"1", "2", "all"};
     for (int r = 0; r < 3; r++) {
@@ -91,9 +97,7 @@ void fixture_write_run(const char *dir)
     }
     assert_int_equal(fclose(f), 0);
 
-    snprintf(path, sizeof path, "%s/daily.csv", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
+    f = fixture_open(dir, "daily.csv");
     fputs("day,registered_online,registered_paper,accepted_online,accepted_paper,"
           "switched_online,switched_paper\n",
           f);
@@ -103,9 +107,7 @@ void fixture_write_run(const char *dir)
                 d >= 40 && d < 65 ? 20.0 : 0, d >= 60 ? 180.0 : 0, d >= 66 ? 17.5 : 0);
     assert_int_equal(fclose(f), 0);
 
-    snprintf(path, sizeof path, "%s/savings_hist.csv", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
+    f = fixture_open(dir, "savings_hist.csv");
     fputs("bin_low,bin_high,count\n-inf,0,40\n", f);
     static const int counts[] = {600,  1500, 2600, 3600, 4800, 5600, 5200, 4800, 3800, 2800,
                                  2200, 1600, 1000, 600,  300,  200,  100,  60,   0,    0};
@@ -149,10 +151,7 @@ void fixture_sweep_values(FILE *f, double x)
 void fixture_write_sweep1(const char *dir)
 {
     fixture_write_scenario(dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
+    FILE *f = fixture_open(dir, "sweep.csv");
     fixture_sweep_header(f, "registration.paper_share");
     static const double shares[] = {0.3, 0.1, 0.2, 0.4}; /* not in order on purpose */
     for (int i = 0; i < 4; i++) {
@@ -165,10 +164,8 @@ void fixture_write_sweep1(const char *dir)
 void fixture_write_sweep2(const char *dir)
 {
     fixture_write_scenario(dir);
-    char path[1024], keys[512];
-    snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
+    char keys[512];
+    FILE *f = fixture_open(dir, "sweep.csv");
     snprintf(keys, sizeof keys, "\"auction.rule `touch %s`\",paper.clerks", marker[2]);
     fixture_sweep_header(f, keys);
     static const int clerks[] = {2, 4, 8};

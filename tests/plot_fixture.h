@@ -14,6 +14,9 @@ extern char fixture_evil_name[1024];
 /* A cmocka group setup: names this run's marker files and makes fixture_evil_name. */
 int fixture_setup(void **state);
 
+/* DIR/NAME opened for writing, failing the test when it cannot be. */
+FILE *fixture_open(const char *dir, const char *name);
+
 /* A scenario.ini whose name tries every way into a shell or gnuplot. */
 void fixture_write_scenario(const char *dir);
 

@@ -274,9 +274,7 @@ static void test_sweep_text_and_three_keys(void **state)
     char res[64], out[128], path[256];
     testutil_temp_dir(res, sizeof res, "plot");
     fixture_write_scenario(res);
-    snprintf(path, sizeof path, "%s/sweep.csv", res);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
+    FILE *f = fixture_open(res, "sweep.csv");
     fixture_sweep_header(f, "auction.rule");
     fputs("first_price", f);
     fixture_sweep_values(f, 1);
@@ -289,8 +287,7 @@ static void test_sweep_text_and_three_keys(void **state)
     fixture_assert_starts_with(out, "sweep_switched.png", "\x89PNG", 4);
     plot_list_cleanup(&made);
 
-    f = fopen(path, "w");
-    assert_non_null(f);
+    f = fixture_open(res, "sweep.csv");
     fixture_sweep_header(f, "auction.rule,paper.clerks,registration.paper_share");
     fputs("first_price,2,0.1", f);
     fixture_sweep_values(f, 1);
