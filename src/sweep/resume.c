@@ -178,9 +178,9 @@ int sweep_points_begin(const char *path, const struct sweep *sw, const struct se
         return error_set(err, ERROR_SYSTEM, "", 0, "", "out of memory");
     int rc = 0;
     char *previous = previous_fingerprint(grid_path);
-    bool resuming = s->resume && previous && !strcmp(previous, fingerprint);
+    bool started = previous != NULL, resuming = started && s->resume && !strcmp(previous, fingerprint);
     free(previous);
-    if (s->resume && previous && !resuming)
+    if (s->resume && started && !resuming)
         rc = error_set(err, ERROR_INPUT, "--resume", 0, "",
                        "the sweep in %s/ was started with other settings; run it without "
                        "--resume",
