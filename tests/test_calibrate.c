@@ -203,6 +203,84 @@ static void test_forecast_coverage(void **state)
     run_result_cleanup(&fixed);
 }
 
+/* A --set of a key the parameters file draws holds it at the value given, as a --set of any
+ * other key would: the registrations of each replication are Poisson with that mean, not with
+ * draws around the fitted 1,500. The other parameters keep their fitted distribution (the
+ * marginal: the spread of conversion stays), uncertainty.fixed names the held key, and the
+ * resolved scenario, loaded again, holds it too. A fixed list naming no parameter is refused. */
+static void test_held_parameters(void **state)
+{
+    (void)state;
+    char params[200], set_p[260];
+    snprintf(params, sizeof params, "%s/held.csv", tmp);
+    testutil_write(params, "parameter,estimate,se,ci95_low,ci95_high\n"
+                           "registration.expected,1500,400,716,2284\n"
+                           "decisions.intercept,-1.8,0.3,-2.388,-1.212\n");
+    snprintf(set_p, sizeof set_p, "uncertainty.parameters=%s", params);
+    const char *sets[] = {set_p, "registration.expected=400"};
+    struct error err = {0};
+    struct scenario *sc = scenario_load(synthetic_campaigns[0], sets, 2, &err);
+    if (!sc)
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
+    assert_string_equal(sc->uncertainty.fixed, "registration.expected");
+    assert_true(sc->params[0].estimate == 400 && sc->params[0].se == 0);
+    assert_true(sc->params[1].estimate == -1.8 && sc->params[1].se == 0.3);
+    scenario_destroy(sc);
+
+    struct settings s = {.jobs = 2, .sets = sets, .n_sets = 2, .replications = 400,
+                         .has_seed = true, .seed = 3, .out_dir = testutil_path(tmp, "held")};
+    struct run_result held;
+    if (run_scenario(synthetic_campaigns[0], &s, &held, &err))
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
+    /* registered is Poisson(400) a replication (less the few paper forms too late): the mean
+     * of 400 within 5 standard errors (1 each), the variance that of a Poisson, not of draws
+     * with sd 400 */
+    double sum = 0, sum2 = 0, conv = 0, conv2 = 0;
+    for (int i = 0; i < 400; i++) {
+        double x = held.ex.reps[i].metrics[M_REGISTERED] + held.ex.reps[i].metrics[M_PAPER_LATE];
+        double c = held.ex.reps[i].metrics[M_CONVERSION];
+        sum += x, sum2 += x * x, conv += c, conv2 += c * c;
+    }
+    double mean = sum / 400, var = sum2 / 400 - mean * mean;
+    double conv_sd = sqrt(conv2 / 400 - (conv / 400) * (conv / 400));
+    print_message("held at 400: registrations mean %.1f, variance %.0f; conversion sd %.4f\n", mean,
+                  var, conv_sd);
+    assert_true(fabs(mean - 400) < 5);
+    assert_true(var > 300 && var < 520);
+    run_result_cleanup(&held);
+
+    /* the resolved scenario holds it without the --set; intercept still drawn: conversion
+     * spreads more than with the intercept held as well */
+    char resolved[300];
+    snprintf(resolved, sizeof resolved, "%s/held/scenario.ini", tmp);
+    sc = scenario_load(resolved, NULL, 0, &err);
+    if (!sc)
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
+    assert_true(sc->params[0].estimate == 400 && sc->params[0].se == 0);
+    assert_true(sc->params[1].se == 0.3);
+    scenario_destroy(sc);
+    const char *both[] = {set_p, "uncertainty.fixed=registration.expected, decisions.intercept",
+                          "registration.expected=400"};
+    s.sets = both;
+    s.n_sets = 3;
+    s.out_dir = testutil_path(tmp, "held-both");
+    assert_int_equal(run_scenario(synthetic_campaigns[0], &s, &held, &err), 0);
+    double c1 = 0, c2 = 0;
+    for (int i = 0; i < 400; i++) {
+        double c = held.ex.reps[i].metrics[M_CONVERSION];
+        c1 += c, c2 += c * c;
+    }
+    double fixed_sd = sqrt(c2 / 400 - (c1 / 400) * (c1 / 400));
+    print_message("conversion sd with the intercept drawn %.4f, held %.4f\n", conv_sd, fixed_sd);
+    assert_true(conv_sd > 1.5 * fixed_sd);
+    run_result_cleanup(&held);
+
+    const char *bad[] = {set_p, "uncertainty.fixed=decisions.paper_coef"};
+    assert_null(scenario_load(synthetic_campaigns[0], bad, 2, &err));
+    assert_string_equal(err.key, "uncertainty.fixed");
+    assert_non_null(strstr(err.message, "not a parameter"));
+}
+
 /* Uncertainty files are scenario tables: their faults name file, line and column. */
 static void test_uncertainty_bad(void **state)
 {
@@ -255,7 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_specs),       cmocka_unit_test(test_observed_bad),
         cmocka_unit_test(test_recovery),        cmocka_unit_test(test_forecast_coverage),
-        cmocka_unit_test(test_uncertainty_bad),
+        cmocka_unit_test(test_uncertainty_bad), cmocka_unit_test(test_held_parameters),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -10,6 +10,7 @@
 #include "switchsim/error.h"
 
 #define SCENARIO_PATH_MAX 512
+#define SCENARIO_FIXED_MAX 2048 /* uncertainty.fixed: a list of keys */
 #define SCENARIO_NAME_MAX 128
 #define SCENARIO_TITLE_MAX 256
 #define SCENARIO_MAX_REMINDERS 16
@@ -159,6 +160,7 @@ struct scenario {
     struct {
         char parameters[SCENARIO_PATH_MAX]; /* CSV of fitted parameters; empty = none */
         char covariance[SCENARIO_PATH_MAX]; /* CSV of their covariance; empty = from se */
+        char fixed[SCENARIO_FIXED_MAX];     /* parameters held at the scenario's value */
     } uncertainty;
 
     struct {

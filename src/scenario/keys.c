@@ -164,6 +164,9 @@ const struct key scenario_keys[] = {
     {AT(uncertainty, covariance), PATH, .def = "",
      .doc = "CSV of the parameters' covariance (as calibrate writes it); empty = independent, "
             "from their se"},
+    {AT(uncertainty, fixed), .spec.type = V_STRING, .type_text = "list of keys", .def = "",
+     .doc = "parameters held at this scenario's value, not drawn (the others are drawn as "
+            "fitted); a --set or --vary of a parameter adds it"},
 
     {AT(output, savings_bin), POS(1e6), .def = "25", .doc = "GBP width of savings histogram bins"},
     {AT(output, savings_max), POS(1e7), .def = "1500",

@@ -1,6 +1,7 @@
 /* params.c - a scenario's parameter uncertainty: fitted keys, their estimates and covariance
  * (split off scenario.c). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,78 @@ static int cholesky(struct load *ld, const char *file, const double *cov, double
     return 0;
 }
 
+/* Index of the parameter named by the n bytes at key, or -1. */
+static int param_index(const struct scenario *sc, const char *key, size_t n)
+{
+    for (size_t i = 0; i < sc->n_params; i++)
+        if (strlen(sc->params[i].key) == n && !strncmp(sc->params[i].key, key, n))
+            return (int)i;
+    return -1;
+}
+
+/* Holds the parameters held[i] at their values a[i]: se 0, their rows and columns of the
+ * covariance 0, so draw_parameters leaves them there. The others keep the distribution they
+ * were fitted with (their marginal): a campaign of another size or setting is a what-if, not
+ * news about the campaign the parameters were fitted to, so it does not shift them. */
+static void hold_at(struct scenario *sc, double *cov, const bool *held, const double *a)
+{
+    size_t n = sc->n_params;
+    for (size_t i = 0; i < n; i++) {
+        if (!held[i])
+            continue;
+        struct scenario_param *p = &sc->params[i];
+        p->estimate = a[i];
+        p->lower = fmin(p->lower, a[i]);
+        p->upper = fmax(p->upper, a[i]);
+        p->se = 0;
+        for (size_t j = 0; j < n; j++)
+            cov[i * n + j] = cov[j * n + i] = 0;
+    }
+}
+
+/* The parameters held at the scenario's value rather than drawn: those uncertainty.fixed
+ * names, and those a --set (or a sweep's --vary) gives, since an override means this value,
+ * not draws around the fit; the others are drawn as fitted (hold_at). uncertainty.fixed is
+ * rewritten to name every held parameter, so the resolved scenario runs the same. */
+static int hold(struct load *ld, double *cov)
+{
+    struct scenario *sc = ld->sc;
+    int k = KEY(uncertainty, fixed);
+    bool held[PARAMS_MAX] = {false};
+    double a[PARAMS_MAX];
+    const char *list = sc->uncertainty.fixed;
+    for (const char *q = list + strspn(list, ", \t"); *q; q += strspn(q, ", \t")) {
+        size_t len = strcspn(q, ", \t");
+        int i = param_index(sc, q, len);
+        if (i < 0)
+            return scenario_key_error(ld, k, "'%.*s' is not a parameter of uncertainty.parameters",
+                                      (int)(len > 80 ? 80 : len), q);
+        held[i] = true;
+        q += len;
+    }
+    bool any = false;
+    for (size_t i = 0; i < sc->n_params; i++) {
+        int key = scenario_key_find(sc->params[i].key);
+        held[i] |= key >= 0 && ld->key_set[key] > 0;
+        if (held[i] && scenario_number(sc, sc->params[i].key, &a[i]))
+            return scenario_key_error(ld, k, "%s is not a number key", sc->params[i].key);
+        any |= held[i];
+    }
+    if (!any)
+        return 0;
+    size_t used = 0;
+    for (size_t i = 0; i < sc->n_params; i++)
+        if (held[i]) {
+            int w = snprintf(sc->uncertainty.fixed + used, sizeof sc->uncertainty.fixed - used,
+                             "%s%s", used ? ", " : "", sc->params[i].key);
+            if (w < 0 || (size_t)w >= sizeof sc->uncertainty.fixed - used)
+                return scenario_key_error(ld, k, "too many parameters held");
+            used += (size_t)w;
+        }
+    hold_at(sc, cov, held, a);
+    return 0;
+}
+
 int scenario_params_load(struct load *ld)
 {
     struct scenario *sc = ld->sc;
@@ -179,6 +252,9 @@ int scenario_params_load(struct load *ld)
         if (sc->uncertainty.covariance[0])
             return scenario_key_error(ld, KEY(uncertainty, covariance),
                                       "a covariance needs uncertainty.parameters too");
+        if (sc->uncertainty.fixed[strspn(sc->uncertainty.fixed, ", \t")])
+            return scenario_key_error(ld, KEY(uncertainty, fixed),
+                                      "parameters to hold need uncertainty.parameters too");
         return 0;
     }
     char display[SCENARIO_PATH_MAX + 64], where[sizeof ld->err->file];
@@ -207,6 +283,8 @@ int scenario_params_load(struct load *ld)
         for (size_t i = 0; i < n; i++)
             cov[i * n + i] = sc->params[i].se * sc->params[i].se;
     }
+    if (rc == 0)
+        rc = hold(ld, cov);
     if (rc == 0)
         rc = cholesky(ld, display, cov, sc->param_chol);
     free(cov);
