@@ -62,6 +62,16 @@ static int simulate(struct problem *p, const double *theta, double *values)
     return 0;
 }
 
+/* Whether replication r gave every figure of campaign c (a figure may be undefined: NaN). */
+static bool complete(const struct problem *p, const double *values, size_t c, size_t r)
+{
+    size_t R = (size_t)p->replications;
+    for (size_t i = 0; i < p->n_obs; i++)
+        if ((size_t)p->obs[i].campaign == c && isnan(values[i * R + r]))
+            return false;
+    return true;
+}
+
 /* Mean of each observed figure (means[i]) and the covariance of one campaign's figures
  * across replications, over the replications where all of them are defined. */
 static void moments(const struct problem *p, const double *values, double *means, double *cov)
@@ -76,11 +86,7 @@ static void moments(const struct problem *p, const double *values, double *means
         size_t used = 0;
         double sum[MAX_OBS] = {0};
         for (size_t r = 0; r < R; r++) {
-            bool ok = true;
-            for (size_t i = 0; i < n; i++)
-                if ((size_t)p->obs[i].campaign == c)
-                    ok &= !isnan(values[i * R + r]);
-            if (!ok)
+            if (!complete(p, values, c, r))
                 continue;
             used++;
             for (size_t i = 0; i < n; i++)
@@ -93,11 +99,7 @@ static void moments(const struct problem *p, const double *values, double *means
             if ((size_t)p->obs[i].campaign == c)
                 means[i] = sum[i] / (double)used;
         for (size_t r = 0; r < R; r++) {
-            bool ok = true;
-            for (size_t i = 0; i < n; i++)
-                if ((size_t)p->obs[i].campaign == c)
-                    ok &= !isnan(values[i * R + r]);
-            if (!ok)
+            if (!complete(p, values, c, r))
                 continue;
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < n; j++)
