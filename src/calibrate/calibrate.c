@@ -253,7 +253,9 @@ void calibrate_print(const struct calibrate_result *r, FILE *out)
         char round[16] = "all";
         if (o->round)
             snprintf(round, sizeof round, "%d", o->round);
-        snprintf(what, sizeof what, "%.24s %s %s", o->scenario, round, metric_name(o->metric));
+        size_t len = strlen(o->scenario); /* a long path: its end names the campaign */
+        snprintf(what, sizeof what, "%s%s %s %s", len > 24 ? "..." : "",
+                 len > 24 ? o->scenario + len - 21 : o->scenario, round, metric_name(o->metric));
         snprintf(interval, sizeof interval, "%s to %s", number(c, sizeof c, o->fitted_lo),
                  number(d, sizeof d, o->fitted_hi));
         fprintf(out, "  %-40s %12s %10s %12s   %-26s %6.2f\n", what, number(a, sizeof a, o->value),
