@@ -203,6 +203,17 @@ static void test_forecast_coverage(void **state)
     run_result_cleanup(&fixed);
 }
 
+/* The standard deviation of metric m (round 1) over the n replications of r. */
+static double sd_over_replications(const struct run_result *r, int n, enum metric m)
+{
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        double x = r->ex.reps[i].metrics[m];
+        sum += x, sum2 += x * x;
+    }
+    return sqrt(sum2 / n - (sum / n) * (sum / n));
+}
+
 /* A --set of a key the parameters file draws holds it at the value given, as a --set of any
  * other key would: the registrations of each replication are Poisson with that mean, not with
  * draws around the fitted 1,500. The other parameters keep their fitted distribution (the
@@ -235,14 +246,13 @@ static void test_held_parameters(void **state)
     /* registered is Poisson(400) a replication (less the few paper forms too late): the mean
      * of 400 within 5 standard errors (1 each), the variance that of a Poisson, not of draws
      * with sd 400 */
-    double sum = 0, sum2 = 0, conv = 0, conv2 = 0;
+    double sum = 0, sum2 = 0;
     for (int i = 0; i < 400; i++) {
         double x = held.ex.reps[i].metrics[M_REGISTERED] + held.ex.reps[i].metrics[M_PAPER_LATE];
-        double c = held.ex.reps[i].metrics[M_CONVERSION];
-        sum += x, sum2 += x * x, conv += c, conv2 += c * c;
+        sum += x, sum2 += x * x;
     }
     double mean = sum / 400, var = sum2 / 400 - mean * mean;
-    double conv_sd = sqrt(conv2 / 400 - (conv / 400) * (conv / 400));
+    double conv_sd = sd_over_replications(&held, 400, M_CONVERSION);
     print_message("held at 400: registrations mean %.1f, variance %.0f; conversion sd %.4f\n", mean,
                   var, conv_sd);
     assert_true(fabs(mean - 400) < 5);
@@ -265,12 +275,7 @@ static void test_held_parameters(void **state)
     s.n_sets = 3;
     s.out_dir = testutil_path(tmp, "held-both");
     assert_int_equal(run_scenario(synthetic_campaigns[0], &s, &held, &err), 0);
-    double c1 = 0, c2 = 0;
-    for (int i = 0; i < 400; i++) {
-        double c = held.ex.reps[i].metrics[M_CONVERSION];
-        c1 += c, c2 += c * c;
-    }
-    double fixed_sd = sqrt(c2 / 400 - (c1 / 400) * (c1 / 400));
+    double fixed_sd = sd_over_replications(&held, 400, M_CONVERSION);
     print_message("conversion sd with the intercept drawn %.4f, held %.4f\n", conv_sd, fixed_sd);
     assert_true(conv_sd > 1.5 * fixed_sd);
     run_result_cleanup(&held);
