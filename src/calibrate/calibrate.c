@@ -99,6 +99,7 @@ static int write_results(struct problem *p, const char *path, struct calibrate_r
     }
     snprintf(fitted.uncertainty.parameters, sizeof fitted.uncertainty.parameters, "parameters.csv");
     snprintf(fitted.uncertainty.covariance, sizeof fitted.uncertainty.covariance, "covariance.csv");
+    fitted.uncertainty.fixed[0] = '\0'; /* it named parameters of the old file, if any */
     snprintf(out->name, sizeof out->name, "%s", sc->scenario.name);
     char name[SCENARIO_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s-calibration", sc->scenario.name);
