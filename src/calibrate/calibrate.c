@@ -255,7 +255,7 @@ void calibrate_print(const struct calibrate_result *r, FILE *out)
         if (o->round)
             snprintf(round, sizeof round, "%d", o->round);
         size_t len = strlen(o->scenario); /* a long path: its end names the campaign */
-        snprintf(what, sizeof what, "%s%s %s %s", len > 24 ? "..." : "",
+        snprintf(what, sizeof what, "%s%.24s %s %s", len > 24 ? "..." : "",
                  len > 24 ? o->scenario + len - 21 : o->scenario, round, metric_name(o->metric));
         snprintf(interval, sizeof interval, "%s to %s", number(c, sizeof c, o->fitted_lo),
                  number(d, sizeof d, o->fitted_hi));

@@ -172,9 +172,10 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
         for (size_t d = 0; d < n_days && rc == 0; d++) {
             rc = forecast_one(sc, &truths, (int)c, days[d], s, &v[c * n_days + d], err);
             if (rc == 0 && s->progress) {
+                done++;
                 struct progress p = {.label = "backtest",
                                      .unit = "forecasts",
-                                     .done = ++done,
+                                     .done = done,
                                      .total = total,
                                      .done_here = done};
                 s->progress(s->progress_ctx, &p);
