@@ -142,16 +142,13 @@ int compare_run(const char *path_a, const char *path_b, const struct settings *s
         rc = error_set(err, ERROR_INPUT, path_b, 0, "scenario.rounds",
                        "B has %d rounds and A %d: compare needs the same rounds to pair them",
                        out->b->scenario.rounds, out->a->scenario.rounds);
-    char both[2 * SCENARIO_NAME_MAX + 8];
-    if (rc == 0) {
-        snprintf(both, sizeof both, "%s-vs-%s", out->a->scenario.name, out->b->scenario.name);
-        if (settings_folder(s, both, out->dir, sizeof out->dir, err))
-            rc = -1;
-    }
+    char vs_b[SCENARIO_NAME_MAX + 8];
+    snprintf(vs_b, sizeof vs_b, "-vs-%s", rc == 0 ? out->b->scenario.name : "");
     struct experiment *ex[2] = {&out->ex_a, &out->ex_b};
     const struct scenario *sc[2] = {out->a, out->b};
     struct output_set set = {.fd = -1};
-    if (rc == 0 && (output_set_hold(out->dir, &set, err) ||
+    if (rc == 0 && (settings_hold_folder(s, out->a->scenario.name, vs_b, out->dir,
+                                         sizeof out->dir, &set, err) ||
                     settings_check_folder(s, out->dir, "scenario.ini", out->a, err) ||
                     settings_check_folder(s, out->dir, "scenario_b.ini", out->b, err)))
         rc = -1;

@@ -73,6 +73,18 @@ int settings_folder(const struct settings *s, const char *name, char *buf, size_
     return 0;
 }
 
+int settings_hold_folder(const struct settings *s, const char *name, const char *suffix,
+                         char *buf, size_t size, struct output_set *set, struct error *err)
+{
+    char full[2048]; /* as settings_folder's: a sweep's name holds its --vary specs */
+    *set = (struct output_set){.fd = -1};
+    if ((size_t)snprintf(full, sizeof full, "%s%s", name, suffix) >= sizeof full)
+        return error_set(err, ERROR_INPUT, "", 0, "", "the results folder's name is too long");
+    if (settings_folder(s, full, buf, size, err))
+        return -1;
+    return output_set_hold(buf, set, err);
+}
+
 /* What settings_check_folder reads from the folder: the first key whose value differs. */
 struct folder_check {
     const struct scenario *sc;

@@ -10,6 +10,7 @@
 #include "switchsim/error.h"
 #include "switchsim/runner.h"
 #include "switchsim/metric.h"
+#include "switchsim/output.h"
 #include "switchsim/scenario.h"
 
 /* How far a long command has come, for a progress line. */
@@ -63,6 +64,12 @@ struct scenario *settings_load(const char *path, const struct settings *s, const
  * folder of its own. Returns 0, or -1 with *err filled when it does not fit. */
 int settings_folder(const struct settings *s, const char *name, char *buf, size_t size,
                     struct error *err);
+
+/* settings_folder for NAME followed by SUFFIX (e.g. "-forecast"), then output_set_hold of
+ * that folder: what a command does before it runs. Returns 0 with *set held, or -1 with
+ * *err filled and *set not held (safe for output_set_release). */
+int settings_hold_folder(const struct settings *s, const char *name, const char *suffix,
+                         char *buf, size_t size, struct output_set *set, struct error *err);
 
 /* Refuses (ERROR_INPUT naming the folder and the first key that differs) to write the results
  * of scenario sc into dir when dir/FILE already holds the results of another configuration (a

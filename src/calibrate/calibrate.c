@@ -101,14 +101,11 @@ static int write_results(struct problem *p, const char *path, struct calibrate_r
     snprintf(fitted.uncertainty.covariance, sizeof fitted.uncertainty.covariance, "covariance.csv");
     fitted.uncertainty.fixed[0] = '\0'; /* it named parameters of the old file, if any */
     snprintf(out->name, sizeof out->name, "%s", sc->scenario.name);
-    char name[SCENARIO_NAME_MAX + 16];
-    snprintf(name, sizeof name, "%s-calibration", sc->scenario.name);
-    if (rc == 0)
-        rc = settings_folder(p->s, name, out->dir, sizeof out->dir, err);
     const char *names[] = {"parameters.csv", "covariance.csv", "fit.csv", "calibrated.ini"};
     struct files files = {out, &fitted};
     struct output_set set = {.fd = -1};
-    if (rc == 0 && (rc = output_set_hold(out->dir, &set, err)) == 0)
+    if (rc == 0 && (rc = settings_hold_folder(p->s, sc->scenario.name, "-calibration", out->dir,
+                                              sizeof out->dir, &set, err)) == 0)
         rc = output_set_write(&set, 4, names, write_file, &files, err);
     output_set_release(&set);
     scenario_destroy(sc);

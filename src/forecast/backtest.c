@@ -140,13 +140,10 @@ int backtest_run(const char *path, const int *days, size_t n_days, int campaigns
         if (days[d] > window)
             rc = error_set(err, ERROR_INPUT, "--days", 0, "",
                            "day %d is beyond the registration window (%d days)", days[d], window);
-    char name[SCENARIO_NAME_MAX + 16];
-    snprintf(name, sizeof name, "%s-backtest", sc->scenario.name);
-    if (rc == 0)
-        rc = settings_folder(s, name, out->dir, sizeof out->dir, err);
     struct output_set set = {.fd = -1};
     if (rc == 0)
-        rc = output_set_hold(out->dir, &set, err);
+        rc = settings_hold_folder(s, sc->scenario.name, "-backtest", out->dir, sizeof out->dir,
+                                  &set, err);
     /* The truths: campaigns drawn from the forecast's prior (a forecast from no day), each
      * replication one campaign. */
     struct observation prior = {0};

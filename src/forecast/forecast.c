@@ -171,13 +171,10 @@ int forecast_run(const char *path, const char *signups, const char *auction,
         out->expected_sd = sqrt(a / (b * b) + c / (d * d));
         out->paper_share_mean = (c / d) / out->expected_mean;
     }
-    char name[SCENARIO_NAME_MAX + 16];
-    snprintf(name, sizeof name, "%s-forecast", sc->scenario.name);
-    if (rc == 0)
-        rc = settings_folder(s, name, out->dir, sizeof out->dir, err);
     struct output_set set = {.fd = -1};
     if (rc == 0)
-        rc = output_set_hold(out->dir, &set, err);
+        rc = settings_hold_folder(s, sc->scenario.name, "-forecast", out->dir, sizeof out->dir,
+                                  &set, err);
     struct model_setup setup;
     bool ready = rc == 0 && model_setup_init(&setup, sc, err) == 0;
     if (ready) {

@@ -217,12 +217,10 @@ int sweep_run(const char *path, const struct sweep *sw, const struct settings *s
     for (size_t a = 0; a < sw->n_axes && used < sizeof name; a++)
         used += (size_t)snprintf(name + used, sizeof name - used, "%s%s", a ? "," : "--",
                                  sw->axes[a].spec);
-    if (rc == 0)
-        rc = settings_folder(s, name, out->dir, sizeof out->dir, err);
-    snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
     struct output_set set = {.fd = -1};
     if (rc == 0) /* held from here: the points are worked out inside it */
-        rc = output_set_hold(out->dir, &set, err);
+        rc = settings_hold_folder(s, name, "", out->dir, sizeof out->dir, &set, err);
+    snprintf(points_dir, sizeof points_dir, "%s/.points", out->dir);
     if (rc == 0 && !s->resume)
         rc = settings_check_folder(s, out->dir, "scenario.ini", base, err);
     if (rc == 0)
