@@ -44,13 +44,13 @@ static int grow(struct eventline *l)
 }
 
 int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject,
-                   bool arm_head)
+                   uint32_t tag, bool arm_head)
 {
     if (l->count == l->cap && grow(l))
         return -1;
     size_t mask = l->cap - 1;
     assert(!arm_head || l->count == 0 || l->items[(l->head + l->count - 1) & mask].time <= t);
-    l->items[(l->head + l->count++) & mask] = (struct eventline_item){t, subject};
+    l->items[(l->head + l->count++) & mask] = (struct eventline_item){t, subject, tag};
     return arm_head && !l->armed ? arm(l, cal) : 0;
 }
 

@@ -17,6 +17,7 @@
 struct eventline_item {
     double time;
     uint32_t subject;
+    uint32_t tag; /* the caller's, carried with the item (it costs no room: padding else) */
 };
 
 /* The waiting items are a ring: items[(head + k) % cap] for k < count, in time order, cap
@@ -35,10 +36,12 @@ void eventline_init(struct eventline *l, uint32_t kind, uint32_t subject);
 /* Frees the line's items; the line is empty afterwards. */
 void eventline_cleanup(struct eventline *l);
 
-/* Adds `subject` due at t. With arm, the item must not be due before the last one (a
- * fixed-delay line) and the head is announced to cal; without, any order is taken until
- * eventline_sort. Returns 0, or -1 when out of memory (the line is then unchanged). */
-int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject, bool arm);
+/* Adds `subject` due at t, with the caller's `tag` (which eventline_pop gives back with it).
+ * With arm, the item must not be due before the last one (a fixed-delay line) and the head
+ * is announced to cal; without, any order is taken until eventline_sort. Returns 0, or -1
+ * when out of memory (the line is then unchanged). */
+int eventline_push(struct eventline *l, struct calendar *cal, double t, uint32_t subject,
+                   uint32_t tag, bool arm);
 
 /* Puts the waiting items in time order (ties by subject) after unordered pushes, and
  * announces the new head to cal. Returns 0, or -1 when out of memory (the items are then

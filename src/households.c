@@ -1,4 +1,5 @@
 /* households.c - drawing households and costing their energy. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -85,7 +86,6 @@ void household_draw(const struct household_model *hm, const struct scenario *sc,
     int p = 0;
     while (p < PAY_COUNT - 1 && u_pay >= hm->payment_cdf[p])
         p++;
-    hh->payment = (uint8_t)p;
     hh->flags = 0;
     if (u_dual < sc->households.dual_fuel_share)
         hh->flags |= HH_DUAL;
@@ -95,6 +95,7 @@ void household_draw(const struct household_model *hm, const struct scenario *sc,
     hh->gas_kwh = (float)exp(hm->gas_mu + hm->gas_sigma * z_gas);
     hh->saving = 0;
     hh->market_row = household_market_row(hm, (enum payment)p, u_row);
+    assert(household_payment(sc, hh) == (enum payment)p); /* a row of its method: validated */
 }
 
 double household_cost(const struct household *hh, const struct tariff *t)

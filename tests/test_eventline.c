@@ -14,6 +14,26 @@
 
 enum { KIND_LINE = 7, KIND_OTHER = 8 };
 
+/* Every item is pushed with a tag made from its subject, and every pop checks the tag that
+ * comes back with it: a tag travels with its item through sorting and wrapping. */
+static uint32_t tag_of(uint32_t subject)
+{
+    return subject * 2654435761u ^ 0x5a5a5a5au;
+}
+
+static int push(struct eventline *l, struct calendar *cal, double t, uint32_t subject, bool arm)
+{
+    return eventline_push(l, cal, t, subject, tag_of(subject), arm);
+}
+
+static int pop(struct eventline *l, struct calendar *cal, struct eventline_item *item)
+{
+    int rc = eventline_pop(l, cal, item);
+    if (rc == 0)
+        assert_int_equal(item->tag, tag_of(item->subject));
+    return rc;
+}
+
 /* Pops every event, taking line items as their head events come out; returns the subjects
  * in the order they came, and checks times never go back. */
 static size_t drain(struct calendar *cal, struct eventline *l, uint32_t *out, size_t cap)
@@ -27,7 +47,7 @@ static size_t drain(struct calendar *cal, struct eventline *l, uint32_t *out, si
         uint32_t subject = ev.subject;
         if (ev.kind == KIND_LINE) {
             struct eventline_item item;
-            assert_int_equal(eventline_pop(l, cal, &item), 0);
+            assert_int_equal(pop(l, cal, &item), 0);
             assert_true(item.time == ev.time);
             subject = item.subject;
         }
@@ -46,7 +66,7 @@ static void test_fixed_delay(void **state)
     struct eventline l;
     eventline_init(&l, KIND_LINE, 0);
     for (uint32_t i = 0; i < 5; i++)
-        assert_int_equal(eventline_push(&l, cal, 1.0 + i, 100 + i, true), 0);
+        assert_int_equal(push(&l, cal, 1.0 + i, 100 + i, true), 0);
     assert_int_equal(calendar_size(cal), 1);
     assert_int_equal(calendar_schedule(cal, 2.5, KIND_OTHER, 900, NULL), 0);
     uint32_t got[8];
@@ -70,7 +90,7 @@ static void test_sorted_batch(void **state)
     const double t[] = {5, 2, 9, 2, 1, 5};
     const uint32_t s[] = {4, 9, 1, 3, 8, 2};
     for (int i = 0; i < 6; i++)
-        assert_int_equal(eventline_push(&l, cal, t[i], s[i], false), 0);
+        assert_int_equal(push(&l, cal, t[i], s[i], false), 0);
     assert_int_equal(calendar_size(cal), 0);
     assert_int_equal(eventline_sort(&l, cal), 0);
     assert_int_equal(calendar_size(cal), 1);
@@ -109,12 +129,12 @@ static void test_sort_matches_qsort(void **state)
         /* Items already waiting (at time 0, so that the batch may come due with them), some
          * popped. */
         for (size_t i = 0; i < waiting; i++)
-            assert_int_equal(eventline_push(&l, cal, 0.0, (uint32_t)i, true), 0);
+            assert_int_equal(push(&l, cal, 0.0, (uint32_t)i, true), 0);
         struct calendar_event ev = {0};
         struct eventline_item item;
         for (int k = 0; k < 10 && waiting; k++) {
             assert_true(calendar_pop(cal, &ev));
-            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_int_equal(pop(&l, cal, &item), 0);
         }
         size_t m = 0;
         for (size_t i = 10 * (waiting > 0); i < waiting; i++)
@@ -133,14 +153,14 @@ static void test_sort_matches_qsort(void **state)
                                : trial == 6 ? (uint32_t)i * 7919u /* pushed in subject order */
                                             : (uint32_t)(n - i) * 7919u;
             want[m++] = (struct eventline_item){t, subject};
-            assert_int_equal(eventline_push(&l, cal, t, subject, false), 0);
+            assert_int_equal(push(&l, cal, t, subject, false), 0);
         }
         qsort(want, m, sizeof *want, item_order);
         assert_int_equal(eventline_sort(&l, cal), 0);
         assert_int_equal(calendar_size(cal), 1);
         for (size_t i = 0; i < m; i++) {
             assert_true(calendar_pop(cal, &ev));
-            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_int_equal(pop(&l, cal, &item), 0);
             assert_true(ev.time == want[i].time && item.time == want[i].time);
             assert_int_equal(item.subject, want[i].subject);
         }
@@ -172,10 +192,10 @@ static void test_ring(void **state)
                                        {350000, 5},  {2000, 0}};
     for (size_t w = 0; w < sizeof wave / sizeof wave[0]; w++) {
         while (pushed - popped < wave[w][0])
-            assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+            assert_int_equal(push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
         while (pushed - popped > wave[w][1]) {
             assert_true(calendar_pop(cal, &ev));
-            assert_int_equal(eventline_pop(&l, cal, &item), 0);
+            assert_int_equal(pop(&l, cal, &item), 0);
             assert_true(item.time == ev.time);
             assert_int_equal(item.subject, popped++);
         }
@@ -191,10 +211,10 @@ static void test_ring(void **state)
     struct eventline_item want[M];
     size_t m = 0;
     for (uint32_t i = 0; i < 1000; i++)
-        assert_int_equal(eventline_push(&l, cal, 100.0 + i, i, true), 0);
+        assert_int_equal(push(&l, cal, 100.0 + i, i, true), 0);
     for (int k = 0; k < 900; k++) {
         assert_true(calendar_pop(cal, &ev));
-        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_int_equal(pop(&l, cal, &item), 0);
     }
     for (uint32_t i = 900; i < 1000; i++)
         want[m++] = (struct eventline_item){100.0 + i, i};
@@ -202,14 +222,14 @@ static void test_ring(void **state)
         double u = 1000.0 + 100.0 * (double)gsl_rng_uniform_int(r, 50);
         uint32_t subject = (uint32_t)gsl_rng_uniform_int(r, 1u << 30);
         want[m++] = (struct eventline_item){u, subject};
-        assert_int_equal(eventline_push(&l, cal, u, subject, false), 0);
+        assert_int_equal(push(&l, cal, u, subject, false), 0);
     }
     assert_true(l.head + l.count > l.cap); /* the case at hand */
     qsort(want, M, sizeof *want, item_order);
     assert_int_equal(eventline_sort(&l, cal), 0);
     for (size_t i = 0; i < M; i++) {
         assert_true(calendar_pop(cal, &ev));
-        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_int_equal(pop(&l, cal, &item), 0);
         assert_true(item.time == want[i].time);
         assert_int_equal(item.subject, want[i].subject);
     }
@@ -233,13 +253,13 @@ static void test_long_run(void **state)
     uint32_t pushed = 0, popped = 0;
     struct calendar_event ev;
     for (int k = 0; k < 100; k++)
-        assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+        assert_int_equal(push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
     while (calendar_pop(cal, &ev)) {
         struct eventline_item item;
-        assert_int_equal(eventline_pop(&l, cal, &item), 0);
+        assert_int_equal(pop(&l, cal, &item), 0);
         assert_int_equal(item.subject, popped++);
         if (pushed < N)
-            assert_int_equal(eventline_push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
+            assert_int_equal(push(&l, cal, t += gsl_rng_uniform(r), pushed++, true), 0);
     }
     assert_int_equal(popped, N);
     gsl_rng_free(r);

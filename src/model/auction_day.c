@@ -129,7 +129,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
 {
     const struct scenario *sc = m->sc;
     struct household *h = &m->hh[i];
-    int lot = h->payment, k = 0;
+    int lot = household_payment(sc, h), k = 0;
     while (k < 2 && (m->lot_offer[lot][k] < 0 || m->winner_capacity_left[lot][k] < 1))
         k++;
     if (m->lot_failed[lot] || k == 2) {
@@ -156,8 +156,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     double receipt = t + sc->offers.send_delay_days + delay;
     /* What a switch would meet is drawn now, in household order, so that two scenarios on
      * common random numbers give each household the same fate whoever else accepts. */
-    double fail =
-        h->payment == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
+    double fail = lot == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
     h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
     if (stream_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
         h->flags |= HH_CANCELS;
@@ -186,7 +185,7 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
         return model_finish(m, i, ST_DECLINED, receipt + sc->offers.window_days);
     }
     h->state = ST_ACCEPTING;
-    return line_push(m, LINE_ACCEPT, receipt + wait, i, false); /* sorted after the offers */
+    return line_push(m, LINE_ACCEPT, receipt + wait, i, round, false); /* sorted after the offers */
 }
 
 int model_on_auction(struct model *m, int round, double t)
@@ -197,9 +196,8 @@ int model_on_auction(struct model *m, int round, double t)
         return -1;
     m->next_auction = round + 1;
     for (size_t i = 0; i < m->n_hh; i++) {
-        if (m->hh[i].state != ST_ENTERED)
+        if (m->hh[i].state != ST_ENTERED) /* registered since the last auction: for this one */
             continue;
-        assert(m->hh[i].round == round);
         if (make_offer(m, (uint32_t)i, round, t))
             return -1;
     }
@@ -211,40 +209,40 @@ int model_on_auction(struct model *m, int round, double t)
     return 0;
 }
 
-int model_on_accept(struct model *m, uint32_t i, double t)
+int model_on_accept(struct model *m, uint32_t i, int round, double t)
 {
     struct household *h = &m->hh[i];
     h->state = ST_COOLING;
-    (*metric(m, h->round, M_ACCEPTED))++;
+    (*metric(m, round, M_ACCEPTED))++;
     count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
     trace(m, t, "accept", i, is_paper(h), "");
-    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, i, true);
+    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, i, round, true);
 }
 
-int model_on_cooled(struct model *m, uint32_t i, double t)
+int model_on_cooled(struct model *m, uint32_t i, int round, double t)
 {
     struct household *h = &m->hh[i];
     if (h->flags & HH_CANCELS) {
-        (*metric(m, h->round, M_CANCELLED))++;
+        (*metric(m, round, M_CANCELLED))++;
         trace(m, t, "cancel", i, is_paper(h), "");
         return model_finish(m, i, ST_CANCELLED, t);
     }
     h->state = ST_TRANSFER;
-    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, i, true);
+    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, i, round, true);
 }
 
-int model_on_transferred(struct model *m, uint32_t i, double t)
+int model_on_transferred(struct model *m, uint32_t i, int round, double t)
 {
     const struct scenario *sc = m->sc;
     struct household *h = &m->hh[i];
     if (h->flags & HH_FAILS) {
-        (*metric(m, h->round, M_FAILED))++;
+        (*metric(m, round, M_FAILED))++;
         trace(m, t, "transfer_failed", i, is_paper(h), "");
         return model_finish(m, i, ST_FAILED, t);
     }
-    (*metric(m, h->round, M_SWITCHED))++;
-    (*metric(m, h->round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
-    (*metric(m, h->round, M_SAVING_TOTAL)) += h->saving;
+    (*metric(m, round, M_SWITCHED))++;
+    (*metric(m, round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
+    (*metric(m, round, M_SAVING_TOTAL)) += h->saving;
     count_daily(m, t, DAILY_SWITCHED_ONLINE, h);
     count_day(m, t, DAY_SWITCHED);
     struct model_totals *tot = m->totals;

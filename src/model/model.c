@@ -46,9 +46,6 @@ void *model_grow_array(void *items, size_t *cap, size_t size, size_t first)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* The event each line's items become when due. */
-static const enum event_kind line_kind[LINE_COUNT] = {EV_ACCEPT, EV_COOLED, EV_TRANSFERRED};
-
 static int dispatch(struct model *m, const struct calendar_event *ev)
 {
     double t = ev->time;
@@ -60,9 +57,6 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
     case EV_FORM_ARRIVES: return model_on_form_arrives(m, s, t);
     case EV_ENTRY_DONE: return model_on_entry_done(m, s, t);
     case EV_AUCTION: return model_on_auction(m, (int)s, t);
-    case EV_ACCEPT: return model_on_accept(m, s, t);
-    case EV_COOLED: return model_on_cooled(m, s, t);
-    case EV_TRANSFERRED: return model_on_transferred(m, s, t);
     case EV_KNOWN_ONLINE: return model_on_known_online(m, t);
     case EV_KNOWN_FORM: return model_on_known_form(m, t);
     case EV_LINE: {
@@ -70,12 +64,16 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
         if (eventline_pop(&m->lines[s], m->cal, &item))
             return -1;
         uint32_t ahead;
-        if (eventline_peek(&m->lines[s], PREFETCH_AHEAD, &ahead)) {
-            PREFETCH(&m->hh[ahead]);
-            PREFETCH((const char *)&m->hh[ahead] + sizeof *m->hh - 1); /* may be 2 lines */
+        if (eventline_peek(&m->lines[s], PREFETCH_AHEAD, &ahead))
+            PREFETCH(&m->hh[ahead]); /* one line: a household is 16 bytes, aligned */
+        switch ((enum line_id)s) {
+        case LINE_ACCEPT: return model_on_accept(m, item.subject, (int)item.tag, item.time);
+        case LINE_COOLED: return model_on_cooled(m, item.subject, (int)item.tag, item.time);
+        case LINE_TRANSFERRED:
+            return model_on_transferred(m, item.subject, (int)item.tag, item.time);
+        case LINE_COUNT: break;
         }
-        struct calendar_event due = {item.time, line_kind[s], item.subject};
-        return dispatch(m, &due);
+        break;
     }
     }
     assert(!"unknown event");

@@ -41,24 +41,21 @@ enum event_kind {
     EV_REGISTER,    /* a known household registers again */
     EV_FORM_ARRIVES,
     EV_ENTRY_DONE,
-    EV_AUCTION, /* subject: round */
-    EV_ACCEPT,
-    EV_COOLED,
-    EV_TRANSFERRED,
+    EV_AUCTION,      /* subject: round */
     EV_LINE,         /* the head of a line comes due; subject: line */
     EV_KNOWN_ONLINE, /* a live forecast's observed online registration */
     EV_KNOWN_FORM,   /* a live forecast's observed paper form, received */
 };
 
 /* Events after a fixed delay (cooling off, transfer), and the acceptances an auction's
- * offers bring (one batch, sorted once), wait in event lines, not the heap (eventline.h). */
+ * offers bring (one batch, sorted once), wait in event lines, not the heap (eventline.h).
+ * An item's subject is the household, its tag the round of the offer. */
 enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
 
 /* A household's place in its current registration. Final states come last. */
 enum state {
     ST_NEW,
-    ST_POST,      /* form in the post */
-    ST_QUEUE,     /* form waiting for, or in, data entry */
+    ST_PAPER,     /* form in the post, or waiting for or in data entry */
     ST_ENTERED,   /* registered, waiting for the auction */
     ST_ACCEPTING, /* offered; will accept at its accept event */
     ST_COOLING,
@@ -151,9 +148,11 @@ static inline int schedule(struct model *m, double t, enum event_kind kind, uint
     return calendar_schedule(m->cal, fmax(t, now), kind, subject, NULL);
 }
 
-static inline int line_push(struct model *m, enum line_id id, double t, uint32_t i, bool arm)
+/* Puts household i's next step of its offer in `round` in a line, due at t. */
+static inline int line_push(struct model *m, enum line_id id, double t, uint32_t i, int round,
+                            bool arm)
 {
-    return eventline_push(&m->lines[id], m->cal, t, i, arm);
+    return eventline_push(&m->lines[id], m->cal, t, i, (uint32_t)round, arm);
 }
 
 /* The array `items` (of elements of `size` bytes, *cap of them) with twice the room, or
@@ -173,8 +172,8 @@ int model_on_known_form(struct model *m, double t);
 
 /* auction_day.c: the auction and the offers it brings, and what households do with them. */
 int model_on_auction(struct model *m, int round, double t);
-int model_on_accept(struct model *m, uint32_t i, double t);
-int model_on_cooled(struct model *m, uint32_t i, double t);
-int model_on_transferred(struct model *m, uint32_t i, double t);
+int model_on_accept(struct model *m, uint32_t i, int round, double t);
+int model_on_cooled(struct model *m, uint32_t i, int round, double t);
+int model_on_transferred(struct model *m, uint32_t i, int round, double t);
 
 #endif

@@ -36,9 +36,8 @@ static int enter(struct model *m, uint32_t i, double t)
         return model_finish(m, i, ST_LATE, t);
     }
     h->state = ST_ENTERED;
-    h->round = (uint16_t)m->next_auction;
-    (*metric(m, h->round, M_REGISTERED))++;
-    (*metric(m, h->round, is_paper(h) ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
+    (*metric(m, m->next_auction, M_REGISTERED))++;
+    (*metric(m, m->next_auction, is_paper(h) ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
     count_daily(m, t, DAILY_REGISTERED_ONLINE, h);
     trace(m, t, "registered", i, is_paper(h), "");
     return 0;
@@ -67,7 +66,7 @@ static int begin_registration_after(struct model *m, uint32_t i, double t, doubl
         count_day(m, t, DAY_ONLINE);
         return enter(m, i, t);
     }
-    h->state = ST_POST;
+    h->state = ST_PAPER;
     m->paper_pending++;
     if (delay < 0)
         delay = postal_delay(m);
@@ -166,7 +165,6 @@ static uint32_t new_household(struct model *m, bool paper)
     if (paper)
         h->flags |= HH_PAPER;
     h->state = ST_NEW;
-    h->round = 0;
     return i;
 }
 
@@ -201,7 +199,7 @@ int model_on_known_form(struct model *m, double t)
     uint32_t i = new_household(m, true);
     m->started++;
     m->paper_pending++;
-    m->hh[i].state = ST_POST;
+    m->hh[i].state = ST_PAPER;
     return model_on_form_arrives(m, i, t);
 }
 
@@ -217,7 +215,6 @@ int model_on_arrival(struct model *m, int round, double t)
     if (stream_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
         h->flags |= HH_PAPER;
     h->state = ST_NEW;
-    h->round = 0;
     if (begin_registration(m, i, t))
         return -1;
     return next_arrival(m, round);
@@ -229,14 +226,16 @@ int model_on_register_again(struct model *m, uint32_t i, double t)
     double u = stream_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
     if (h->state == ST_SWITCHED)
-        h->market_row = household_market_row(m->setup->households, h->payment, u);
+        h->market_row =
+            household_market_row(m->setup->households, household_payment(m->sc, h), u);
     h->state = ST_NEW;
     return begin_registration(m, i, t);
 }
 
+/* The form joins the queue for data entry (the household stays ST_PAPER: untouched, as
+ * forms arrive in no order of memory). */
 int model_on_form_arrives(struct model *m, uint32_t i, double t)
 {
-    m->hh[i].state = ST_QUEUE;
     count_day(m, t, DAY_PAPER_RECEIVED);
     trace(m, t, "form_arrives", i, 1, "");
     if (m->busy < m->sc->paper.clerks)
