@@ -123,12 +123,20 @@ static inline void trace(struct model *m, double t, const char *event, long subj
         model_trace_write(m, t, event, subject, channel, detail);
 }
 
-static inline void count_daily(struct model *m, double t, enum daily_column online_column,
-                               const struct household *h)
+/* Counts an event of a channel on its day of daily.csv: online_column, or the paper one
+ * after it. */
+static inline void count_channel(struct model *m, double t, enum daily_column online_column,
+                                 bool paper)
 {
     size_t day = (size_t)t;
     assert(day < m->totals->days);
-    m->totals->daily[day * DAILY_COUNT + online_column + (is_paper(h) ? 1 : 0)]++;
+    m->totals->daily[day * DAILY_COUNT + online_column + (paper ? 1 : 0)]++;
+}
+
+static inline void count_daily(struct model *m, double t, enum daily_column online_column,
+                               const struct household *h)
+{
+    count_channel(m, t, online_column, is_paper(h));
 }
 
 /* A replication's own day counts, kept for fan charts and backtests. */

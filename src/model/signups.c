@@ -27,19 +27,20 @@ int model_finish(struct model *m, uint32_t i, enum state final, double t)
     return 0;
 }
 
-/* A registration counts for the round whose auction comes next, or is late after the last. */
-static int enter(struct model *m, uint32_t i, double t)
+/* A registration counts for the round whose auction comes next, or is late after the last.
+ * The caller says the channel: a form's household is only written here, not read, so its
+ * cache line (forms are entered in no order of memory) is not waited for. */
+static int enter(struct model *m, uint32_t i, bool paper, double t)
 {
-    struct household *h = &m->hh[i];
     if (m->next_auction >= m->sc->scenario.rounds) {
-        trace(m, t, "late", i, is_paper(h), "");
+        trace(m, t, "late", i, paper, "");
         return model_finish(m, i, ST_LATE, t);
     }
-    h->state = ST_ENTERED;
+    m->hh[i].state = ST_ENTERED;
     (*metric(m, m->next_auction, M_REGISTERED))++;
-    (*metric(m, m->next_auction, is_paper(h) ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
-    count_daily(m, t, DAILY_REGISTERED_ONLINE, h);
-    trace(m, t, "registered", i, is_paper(h), "");
+    (*metric(m, m->next_auction, paper ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
+    count_channel(m, t, DAILY_REGISTERED_ONLINE, paper);
+    trace(m, t, "registered", i, paper, "");
     return 0;
 }
 
@@ -64,7 +65,7 @@ static int begin_registration_after(struct model *m, uint32_t i, double t, doubl
     m->started++;
     if (!is_paper(h)) {
         count_day(m, t, DAY_ONLINE);
-        return enter(m, i, t);
+        return enter(m, i, false, t);
     }
     h->state = ST_PAPER;
     m->paper_pending++;
@@ -267,6 +268,6 @@ int model_on_entry_done(struct model *m, uint32_t i, double t)
         if (start_entry(m, next, t))
             return -1;
     }
-    return enter(m, i, t);
+    return enter(m, i, true, t);
 }
 
