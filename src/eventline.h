@@ -52,15 +52,13 @@ int eventline_sort(struct eventline *l, struct calendar *cal);
  * head. Returns 0, or -1 when the calendar is out of memory. */
 int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_item *out);
 
-/* The subject of the item `ahead` places behind the head into *subject, if that many wait:
- * so a caller can fetch what that item will need into the cache while earlier ones are
- * handled (events of a line reach their subjects out of order). Returns false otherwise. */
-static inline bool eventline_peek(const struct eventline *l, size_t ahead, uint32_t *subject)
+/* The item `ahead` places behind the head, if that many wait (else NULL): so a caller can
+ * fetch what that item will need into the cache while earlier ones are handled (events of
+ * a line reach their subjects out of order). */
+static inline const struct eventline_item *eventline_peek(const struct eventline *l,
+                                                          size_t ahead)
 {
-    if (l->count <= ahead)
-        return false;
-    *subject = l->items[(l->head + ahead) & (l->cap - 1)].subject;
-    return true;
+    return l->count > ahead ? &l->items[(l->head + ahead) & (l->cap - 1)] : NULL;
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cmocka.h>
@@ -250,6 +251,82 @@ static void test_threads_do_not_change_results(void **state)
     scenario_destroy(sc);
 }
 
+/* The saving each household is offered at the first auction, by household (NAN for those
+ * not offered then), from the trace of one replication with `clerks`; returns how many
+ * households signed up. */
+static size_t first_offers(const char *clerks, double *saving, size_t cap)
+{
+    const char *sets[] = {"scenario.rounds=2",           "registration.expected=3000",
+                          "registration.paper_share=0.6", clerks,
+                          "paper.forms_per_clerk_day=40", "rounds.reregister_prob=0.5",
+                          "rounds.return_prob=0.5"};
+    struct error err = {0};
+    struct scenario *sc = scenario_load(BASE, sets, sizeof sets / sizeof *sets, &err);
+    if (!sc)
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.key, err.message);
+    struct model_setup setup;
+    struct model_totals totals;
+    struct replication rep;
+    assert_int_equal(model_setup_init(&setup, sc, &err), 0);
+    assert_int_equal(model_totals_init(&totals, &setup), 0);
+    assert_int_equal(model_replication_init(&rep, &setup), 0);
+    FILE *trace = tmpfile();
+    assert_non_null(trace);
+    assert_int_equal(model_run(&setup, sc->scenario.seed, 0, &rep, &totals, trace, &err), 0);
+    rewind(trace);
+    for (size_t i = 0; i < cap; i++)
+        saving[i] = NAN;
+    size_t households = 0;
+    char line[512];
+    while (fgets(line, sizeof line, trace)) {
+        double t, x;
+        unsigned hh;
+        char event[32];
+        if (sscanf(line, "%lf,%31[^,],%u,", &t, event, &hh) == 3 && hh + 1 > households)
+            households = hh + 1;
+        if (sscanf(line, "%lf,offer,%u,%*[^,],\"saving %lf", &t, &hh, &x) == 3 &&
+            t < sc->scenario.interval_days) {
+            assert_true(hh < cap);
+            saving[hh] = x;
+        }
+    }
+    fclose(trace);
+    model_replication_cleanup(&rep);
+    model_totals_cleanup(&totals);
+    model_setup_cleanup(&setup);
+    scenario_destroy(sc);
+    return households;
+}
+
+/* What a household is does not hang on when it is drawn. Households are drawn at the first
+ * auction after they register, in the order they registered: with one clerk, hundreds of
+ * forms are still on their way at the first auction (drawn then, offered at the second);
+ * with fifty, none are. Each household offered at the first auction in both runs is
+ * offered the same saving, whatever was drawn before it. */
+static void test_households_drawn_in_order(void **state)
+{
+    (void)state;
+    enum { CAP = 20000 };
+    double *slow = malloc(CAP * sizeof *slow), *fast = malloc(CAP * sizeof *fast);
+    assert_true(slow && fast);
+    size_t n_slow = first_offers("paper.clerks=1", slow, CAP);
+    size_t n_fast = first_offers("paper.clerks=50", fast, CAP);
+    assert_int_equal(n_slow, n_fast); /* the same sign-ups: the clerks come after */
+    size_t both = 0, rolled = 0;
+    for (size_t i = 0; i < n_fast; i++) {
+        if (!isnan(slow[i]) && !isnan(fast[i])) {
+            both++;
+            assert_true(slow[i] == fast[i]);
+        }
+        rolled += isnan(slow[i]) && !isnan(fast[i]);
+    }
+    print_message("%zu households offered at the first auction in both runs, %zu only with "
+                  "fifty clerks\n", both, rolled);
+    assert_true(both > 1500 && rolled > 200);
+    free(slow);
+    free(fast);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_benchmark_average),
         cmocka_unit_test(test_paper_queue_rolls_over),
         cmocka_unit_test(test_threads_do_not_change_results),
+        cmocka_unit_test(test_households_drawn_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

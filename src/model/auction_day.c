@@ -124,18 +124,23 @@ static int run_auctions(struct model *m, int round, double t)
     return 0;
 }
 
-/* Makes household i its personal offer and draws its answer. */
-static int make_offer(struct model *m, uint32_t i, int round, double t)
+/* Makes the household of record r its personal offer and draws its answer. (Inlined in
+ * both of the auction's loops: it is the heart of an auction of millions.) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int make_offer(struct model *m, uint32_t r, int round, double t)
 {
     const struct scenario *sc = m->sc;
-    struct household *h = &m->hh[i];
+    struct household *h = &m->rec[r].h;
+    uint32_t i = m->rec[r].hh;
     int lot = household_payment(sc, h), k = 0;
     while (k < 2 && (m->lot_offer[lot][k] < 0 || m->winner_capacity_left[lot][k] < 1))
         k++;
     if (m->lot_failed[lot] || k == 2) {
         (*metric(m, round, M_NO_OFFER))++;
         trace(m, t, "no_offer", i, is_paper(h), m->lot_failed[lot] ? "lot failed" : "capacity");
-        return model_finish(m, i, ST_NO_OFFER, t);
+        return model_finish(m, i, r, ST_NO_OFFER, t);
     }
     m->winner_capacity_left[lot][k] -= 1;
     double index = sc->round_rows[round].market_index;
@@ -177,15 +182,23 @@ static int make_offer(struct model *m, uint32_t i, int round, double t)
     if (!(h->saving > 0)) {
         (*metric(m, round, M_NO_SAVING))++;
         trace(m, t, "no_saving", i, is_paper(h), "its current deal costs no more than the offer");
-        return model_finish(m, i, ST_NO_SAVING, receipt + sc->offers.window_days);
+        return model_finish(m, i, r, ST_NO_SAVING, receipt + sc->offers.window_days);
     }
     if (wait < 0) {
         (*metric(m, round, M_DECLINED))++;
         trace(m, t, "decline", i, is_paper(h), "lets the acceptance window pass");
-        return model_finish(m, i, ST_DECLINED, receipt + sc->offers.window_days);
+        return model_finish(m, i, r, ST_DECLINED, receipt + sc->offers.window_days);
     }
-    h->state = ST_ACCEPTING;
-    return line_push(m, LINE_ACCEPT, receipt + wait, i, round, false); /* sorted after the offers */
+    set_state(m, i, ST_ACCEPTING);
+    m->rec[r].round = (uint16_t)round;
+    return line_push(m, LINE_ACCEPT, receipt + wait, r, false); /* sorted after the offers */
+}
+
+/* Orders drawn households by number (qsort). */
+static int by_household(const void *a, const void *b)
+{
+    uint32_t x = ((const struct held *)a)->hh, y = ((const struct held *)b)->hh;
+    return (x > y) - (x < y);
 }
 
 int model_on_auction(struct model *m, int round, double t)
@@ -195,11 +208,52 @@ int model_on_auction(struct model *m, int round, double t)
     if (run_auctions(m, round, t))
         return -1;
     m->next_auction = round + 1;
-    for (size_t i = 0; i < m->n_hh; i++) {
-        if (m->hh[i].state != ST_ENTERED) /* registered since the last auction: for this one */
-            continue;
-        if (make_offer(m, (uint32_t)i, round, t))
+    /* Every household entered since the last auction gets its offer, in the order of their
+     * numbers: first those drawn already (registering again, or drawn while their forms
+     * were on their way), all numbered below those not drawn yet. */
+    if (m->n_entered > 1)
+        qsort(m->entered, m->n_entered, sizeof *m->entered, by_household);
+    for (size_t k = 0; k < m->n_entered; k++)
+        if (make_offer(m, m->entered[k].record, round, t))
             return -1;
+    m->n_entered = 0;
+    /* Then the households that registered since the last auction are drawn, in the order
+     * they registered: entered ones get their offers; those whose forms are on their way
+     * wait, drawn, for the next auction (when there is none, they will be late). */
+    bool later = round + 1 < m->sc->scenario.rounds;
+    size_t n = m->n_hh;
+    struct household next;
+    if (m->drawn < n)
+        household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], &next);
+    for (; m->drawn < n; m->drawn++) {
+        uint32_t i = (uint32_t)m->drawn, r = model_record_new(m);
+        if (r == NO_RECORD)
+            return -1;
+        struct record *rc = &m->rec[r];
+        rc->h = next;
+        rc->hh = i;
+        /* The next household is drawn before this one's offer is made, so that the CPU can
+         * work on both at once (the draws of an offer hang one on another). */
+        if (m->drawn + 1 < n)
+            household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], &next);
+        uint8_t hs = m->hs[i];
+        if (hs & HS_PAPER)
+            rc->h.flags |= HH_PAPER;
+        if ((hs & HS_STATE) == ST_ENTERED) {
+            if (make_offer(m, r, round, t))
+                return -1;
+        } else if (later) {
+            assert((hs & HS_STATE) == ST_PAPER);
+            if (m->n_waiting == m->cap_waiting) {
+                struct held *w = model_grow_array(m->waiting, &m->cap_waiting, sizeof *w, 256);
+                if (!w)
+                    return -1;
+                m->waiting = w;
+            }
+            m->waiting[m->n_waiting++] = (struct held){i, r};
+        } else {
+            model_record_free(m, r);
+        }
     }
     if (eventline_sort(&m->lines[LINE_ACCEPT], m->cal))
         return -1;
@@ -209,36 +263,40 @@ int model_on_auction(struct model *m, int round, double t)
     return 0;
 }
 
-int model_on_accept(struct model *m, uint32_t i, int round, double t)
+int model_on_accept(struct model *m, uint32_t r, double t)
 {
-    struct household *h = &m->hh[i];
-    h->state = ST_COOLING;
-    (*metric(m, round, M_ACCEPTED))++;
+    struct household *h = &m->rec[r].h;
+    uint32_t i = m->rec[r].hh;
+    set_state(m, i, ST_COOLING);
+    (*metric(m, m->rec[r].round, M_ACCEPTED))++;
     count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
     trace(m, t, "accept", i, is_paper(h), "");
-    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, i, round, true);
+    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, r, true);
 }
 
-int model_on_cooled(struct model *m, uint32_t i, int round, double t)
+int model_on_cooled(struct model *m, uint32_t r, double t)
 {
-    struct household *h = &m->hh[i];
+    struct household *h = &m->rec[r].h;
+    uint32_t i = m->rec[r].hh;
     if (h->flags & HH_CANCELS) {
-        (*metric(m, round, M_CANCELLED))++;
+        (*metric(m, m->rec[r].round, M_CANCELLED))++;
         trace(m, t, "cancel", i, is_paper(h), "");
-        return model_finish(m, i, ST_CANCELLED, t);
+        return model_finish(m, i, r, ST_CANCELLED, t);
     }
-    h->state = ST_TRANSFER;
-    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, i, round, true);
+    set_state(m, i, ST_TRANSFER);
+    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, r, true);
 }
 
-int model_on_transferred(struct model *m, uint32_t i, int round, double t)
+int model_on_transferred(struct model *m, uint32_t r, double t)
 {
     const struct scenario *sc = m->sc;
-    struct household *h = &m->hh[i];
+    struct household *h = &m->rec[r].h;
+    uint32_t i = m->rec[r].hh;
+    int round = m->rec[r].round;
     if (h->flags & HH_FAILS) {
         (*metric(m, round, M_FAILED))++;
         trace(m, t, "transfer_failed", i, is_paper(h), "");
-        return model_finish(m, i, ST_FAILED, t);
+        return model_finish(m, i, r, ST_FAILED, t);
     }
     (*metric(m, round, M_SWITCHED))++;
     (*metric(m, round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
@@ -254,15 +312,16 @@ int model_on_transferred(struct model *m, uint32_t i, int round, double t)
         snprintf(detail, sizeof detail, "saving %.2f", h->saving);
         trace(m, t, "switched", i, is_paper(h), detail);
     }
-    if (model_finish(m, i, ST_SWITCHED, t))
-        return -1;
-    /* When the fixed term ends, a switcher may come back to the next round after it. */
+    /* When the fixed term ends, a switcher may come back to the next round after it: it
+     * keeps its record. */
     double next = floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
-    if (!(h->flags & HH_RETURNS) || next >= sc->scenario.rounds)
+    bool returns = (h->flags & HH_RETURNS) && next < sc->scenario.rounds;
+    if (model_finish(m, i, returns ? NO_RECORD : r, ST_SWITCHED, t))
+        return -1;
+    if (!returns)
         return 0;
     double when = stream_uniform(m->rng[P_ROUNDS]);
     return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
-                    EV_REGISTER, i);
-    return 0;
+                    EV_REGISTER, r);
 }
 

@@ -63,14 +63,15 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
         struct eventline_item item;
         if (eventline_pop(&m->lines[s], m->cal, &item))
             return -1;
-        uint32_t ahead;
-        if (eventline_peek(&m->lines[s], PREFETCH_AHEAD, &ahead))
-            PREFETCH(&m->hh[ahead]); /* one line: a household is 16 bytes, aligned */
+        const struct eventline_item *ahead = eventline_peek(&m->lines[s], PREFETCH_AHEAD);
+        if (ahead) {
+            PREFETCH(&m->rec[ahead->tag]);
+            PREFETCH(&m->hs[ahead->subject]);
+        }
         switch ((enum line_id)s) {
-        case LINE_ACCEPT: return model_on_accept(m, item.subject, (int)item.tag, item.time);
-        case LINE_COOLED: return model_on_cooled(m, item.subject, (int)item.tag, item.time);
-        case LINE_TRANSFERRED:
-            return model_on_transferred(m, item.subject, (int)item.tag, item.time);
+        case LINE_ACCEPT: return model_on_accept(m, item.tag, t);
+        case LINE_COOLED: return model_on_cooled(m, item.tag, t);
+        case LINE_TRANSFERRED: return model_on_transferred(m, item.tag, t);
         case LINE_COUNT: break;
         }
         break;
@@ -100,7 +101,10 @@ static void model_free(struct model *m)
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
     gsl_rng_free(m->replay);
-    memory_free(m->hh, m->cap_hh * sizeof *m->hh);
+    memory_free(m->hs, m->cap_hh * sizeof *m->hs);
+    free(m->rec);
+    free(m->entered);
+    free(m->waiting);
     free(m->queue);
     for (int k = 0; k < LINE_COUNT; k++)
         eventline_cleanup(&m->lines[k]);
@@ -196,7 +200,12 @@ static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t in
                      struct error *err)
 {
     const struct scenario *sc = setup->sc;
-    struct model m = {.setup = setup, .sc = sc, .out = out, .totals = totals, .trace = trace_file};
+    struct model m = {.setup = setup,
+                      .sc = sc,
+                      .out = out,
+                      .totals = totals,
+                      .trace = trace_file,
+                      .free_rec = NO_RECORD};
     memset(out->metrics, 0, (size_t)sc->scenario.rounds * M_COUNT * sizeof *out->metrics);
     out->n_bids = 0;
     int rc = -1;
@@ -220,7 +229,8 @@ static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t in
             goto done;
     assert(m.started == m.finished);
     for (size_t i = 0; i < m.n_hh; i++)
-        assert(m.hh[i].state >= ST_SWITCHED);
+        assert(hh_state(&m, (uint32_t)i) >= ST_SWITCHED);
+    assert(m.live_rec == 0 && m.n_entered == 0 && m.n_waiting == 0);
     finish_metrics(&m);
     rc = 0;
 done:

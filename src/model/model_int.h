@@ -49,7 +49,7 @@ enum event_kind {
 
 /* Events after a fixed delay (cooling off, transfer), and the acceptances an auction's
  * offers bring (one batch, sorted once), wait in event lines, not the heap (eventline.h).
- * An item's subject is the household, its tag the round of the offer. */
+ * An item's subject is the household, its tag the household's record. */
 enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
 
 /* A household's place in its current registration. Final states come last. */
@@ -69,6 +69,36 @@ enum state {
     ST_NO_SAVING,
 };
 
+/*
+ * Households. The model keeps one byte for every household: its state, and whether it
+ * registers on paper (HS_PAPER). What a household is (energy use, tariff, payment method)
+ * is drawn when the first auction after its registration comes, households in the order
+ * they registered, so each gets the numbers it would have got at registration; and it is
+ * kept in a record only while something is still to happen to it: an offer it accepted,
+ * a registration to come in a later round, a form still on its way at an auction before
+ * the last. A campaign of millions so holds a byte a household, and records for the few
+ * households whose switch is under way.
+ *
+ * Events of the paper path name who they are about: a household's number, or, with
+ * WHO_RECORD, the record of a household registering again (households are numbered in 31
+ * bits, so the two never meet).
+ */
+#define HS_PAPER 0x80u
+#define HS_STATE 0x7fu
+#define WHO_RECORD 0x80000000u
+#define NO_RECORD UINT32_MAX
+
+struct record {
+    struct household h;
+    uint32_t hh;    /* the household's number; the next free record when free */
+    uint16_t round; /* of its current offer */
+};
+
+/* A drawn household, by number, and its record. */
+struct held {
+    uint32_t hh, record;
+};
+
 struct model {
     const struct model_setup *setup;
     const struct scenario *sc;
@@ -79,8 +109,17 @@ struct model {
     struct model_totals *totals;
     FILE *trace;
 
-    struct household *hh;
+    uint8_t *hs; /* each household's state | HS_PAPER */
     size_t n_hh, cap_hh;
+    size_t drawn; /* households [0, drawn) have been drawn (P_HOUSEHOLDS) */
+    struct record *rec;
+    size_t n_rec, cap_rec; /* records handed out at some time, and room */
+    uint32_t free_rec;     /* first free record below n_rec, or NO_RECORD */
+    size_t live_rec;       /* records in use */
+    struct held *entered; /* drawn households entered for the next auction */
+    size_t n_entered, cap_entered;
+    struct held *waiting; /* drawn while their forms were on their way, by number */
+    size_t n_waiting, cap_waiting;
 
     /* the registration process of the current round */
     double arr_s, arr_expected;
@@ -110,6 +149,50 @@ static inline double *metric(struct model *m, int round, enum metric k)
 static inline bool is_paper(const struct household *h)
 {
     return h->flags & HH_PAPER;
+}
+
+static inline enum state hh_state(const struct model *m, uint32_t i)
+{
+    return (enum state)(m->hs[i] & HS_STATE);
+}
+
+static inline bool hh_paper(const struct model *m, uint32_t i)
+{
+    return m->hs[i] & HS_PAPER;
+}
+
+static inline void set_state(struct model *m, uint32_t i, enum state s)
+{
+    m->hs[i] = (uint8_t)((m->hs[i] & HS_PAPER) | s);
+}
+
+/* A free record (its contents undefined), or NO_RECORD when out of memory. Records are
+ * handed out last freed first, so those in use stay few and close together. */
+uint32_t model_record_grow(struct model *m); /* signups.c: the slow path, no record free */
+
+static inline uint32_t model_record_new(struct model *m)
+{
+    uint32_t r = m->free_rec;
+    if (r == NO_RECORD)
+        return model_record_grow(m);
+    m->free_rec = m->rec[r].hh;
+    m->live_rec++;
+    return r;
+}
+
+static inline void model_record_free(struct model *m, uint32_t r)
+{
+    if (r == NO_RECORD)
+        return;
+    m->rec[r].hh = m->free_rec;
+    m->free_rec = r;
+    m->live_rec--;
+}
+
+/* The household an event of the paper path is about. */
+static inline uint32_t who_household(const struct model *m, uint32_t who)
+{
+    return who & WHO_RECORD ? m->rec[who & ~WHO_RECORD].hh : who;
 }
 
 void model_trace_write(struct model *m, double t, const char *event, long subject, int channel,
@@ -156,11 +239,10 @@ static inline int schedule(struct model *m, double t, enum event_kind kind, uint
     return calendar_schedule(m->cal, fmax(t, now), kind, subject, NULL);
 }
 
-/* Puts household i's next step of its offer in `round` in a line, due at t. */
-static inline int line_push(struct model *m, enum line_id id, double t, uint32_t i, int round,
-                            bool arm)
+/* Puts the next step of record r's offer in a line, due at t. */
+static inline int line_push(struct model *m, enum line_id id, double t, uint32_t r, bool arm)
 {
-    return eventline_push(&m->lines[id], m->cal, t, i, (uint32_t)round, arm);
+    return eventline_push(&m->lines[id], m->cal, t, m->rec[r].hh, r, arm);
 }
 
 /* The array `items` (of elements of `size` bytes, *cap of them) with twice the room, or
@@ -169,19 +251,19 @@ static inline int line_push(struct model *m, enum line_id id, double t, uint32_t
 void *model_grow_array(void *items, size_t *cap, size_t size, size_t first);
 
 /* signups.c: the events of registration, and the end of one. */
-int model_finish(struct model *m, uint32_t i, enum state final, double t);
+int model_finish(struct model *m, uint32_t i, uint32_t r, enum state final, double t);
 int model_on_round_start(struct model *m, int round);
 int model_on_arrival(struct model *m, int round, double t);
-int model_on_register_again(struct model *m, uint32_t i, double t);
-int model_on_form_arrives(struct model *m, uint32_t i, double t);
-int model_on_entry_done(struct model *m, uint32_t i, double t);
+int model_on_register_again(struct model *m, uint32_t r, double t);
+int model_on_form_arrives(struct model *m, uint32_t who, double t);
+int model_on_entry_done(struct model *m, uint32_t who, double t);
 int model_on_known_online(struct model *m, double t);
 int model_on_known_form(struct model *m, double t);
 
 /* auction_day.c: the auction and the offers it brings, and what households do with them. */
 int model_on_auction(struct model *m, int round, double t);
-int model_on_accept(struct model *m, uint32_t i, int round, double t);
-int model_on_cooled(struct model *m, uint32_t i, int round, double t);
-int model_on_transferred(struct model *m, uint32_t i, int round, double t);
+int model_on_accept(struct model *m, uint32_t r, double t);
+int model_on_cooled(struct model *m, uint32_t r, double t);
+int model_on_transferred(struct model *m, uint32_t r, double t);
 
 #endif

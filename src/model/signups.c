@@ -2,41 +2,98 @@
  * profile, forms in the post and in data entry, registrations counted for the next auction,
  * households registering again in later rounds, and a live forecast's observed sign-ups. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
 #include "memory.h"
 #include "model_int.h"
 
-/* Ends a registration; a household that did not switch may register again next round. */
-int model_finish(struct model *m, uint32_t i, enum state final, double t)
+uint32_t model_record_grow(struct model *m)
 {
-    struct household *h = &m->hh[i];
-    assert(h->state < ST_SWITCHED && final >= ST_SWITCHED);
-    h->state = (uint8_t) final;
+    assert(m->free_rec == NO_RECORD);
+    if (m->n_rec == m->cap_rec) {
+        if (m->cap_rec >= WHO_RECORD) /* record numbers fit in 31 bits */
+            return NO_RECORD;
+        struct record *rec = model_grow_array(m->rec, &m->cap_rec, sizeof *rec, 1024);
+        if (!rec)
+            return NO_RECORD;
+        m->rec = rec;
+    }
+    m->live_rec++;
+    return (uint32_t)m->n_rec++;
+}
+
+/* Ends household i's registration. One that did not switch may register again next round:
+ * its record r goes with it; otherwise r (or NO_RECORD) is freed. */
+int model_finish(struct model *m, uint32_t i, uint32_t r, enum state final, double t)
+{
+    uint8_t hs = m->hs[i];
+    assert((hs & HS_STATE) < ST_SWITCHED && final >= ST_SWITCHED);
+    m->hs[i] = (uint8_t)((hs & HS_PAPER) | final);
     m->finished++;
-    if (final == ST_SWITCHED || final == ST_LATE)
+    if (final == ST_SWITCHED || final == ST_LATE) {
+        model_record_free(m, r);
         return 0;
+    }
     const struct scenario *sc = m->sc;
     double u = stream_uniform(m->rng[P_ROUNDS]);
     double when = stream_uniform(m->rng[P_ROUNDS]);
     double next = floor(t / sc->scenario.interval_days) + 1; /* no int: it may be huge */
-    if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds)
+    if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds) {
+        assert(r != NO_RECORD); /* an offer's end: the household has its record */
         return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
-                        EV_REGISTER, i);
+                        EV_REGISTER, r);
+    }
+    model_record_free(m, r);
     return 0;
+}
+
+/* The record of household i, drawn at an auction while its form was on its way, taken from
+ * the waiting; NO_RECORD if it is not there (then no auction is left for it). */
+static uint32_t take_waiting(struct model *m, uint32_t i)
+{
+    size_t lo = 0, hi = m->n_waiting;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->waiting[mid].hh < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == m->n_waiting || m->waiting[lo].hh != i)
+        return NO_RECORD;
+    uint32_t r = m->waiting[lo].record;
+    memmove(&m->waiting[lo], &m->waiting[lo + 1], (m->n_waiting - lo - 1) * sizeof *m->waiting);
+    m->n_waiting--;
+    return r;
 }
 
 /* A registration counts for the round whose auction comes next, or is late after the last.
  * The caller says the channel: a form's household is only written here, not read, so its
- * cache line (forms are entered in no order of memory) is not waited for. */
-static int enter(struct model *m, uint32_t i, bool paper, double t)
+ * byte (forms are entered in no order of memory) is not waited for. */
+static inline int enter(struct model *m, uint32_t who, bool paper, double t)
 {
+    uint32_t i = who_household(m, who);
+    /* Its record, if it has been drawn: one registering again, or a form drawn while on
+     * its way. Households not drawn yet are drawn at the auction. */
+    uint32_t r = who & WHO_RECORD ? who & ~WHO_RECORD : i < m->drawn ? take_waiting(m, i)
+                                                                     : NO_RECORD;
     if (m->next_auction >= m->sc->scenario.rounds) {
         trace(m, t, "late", i, paper, "");
-        return model_finish(m, i, ST_LATE, t);
+        return model_finish(m, i, r, ST_LATE, t);
     }
-    m->hh[i].state = ST_ENTERED;
+    assert(r != NO_RECORD || i >= m->drawn);
+    if (r != NO_RECORD) {
+        if (m->n_entered == m->cap_entered) {
+            struct held *e = model_grow_array(m->entered, &m->cap_entered, sizeof *e, 256);
+            if (!e)
+                return -1;
+            m->entered = e;
+        }
+        m->entered[m->n_entered++] = (struct held){i, r};
+    }
+    m->hs[i] = (uint8_t)(ST_ENTERED | (paper ? HS_PAPER : 0));
     (*metric(m, m->next_auction, M_REGISTERED))++;
     (*metric(m, m->next_auction, paper ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
     count_channel(m, t, DAILY_REGISTERED_ONLINE, paper);
@@ -44,11 +101,11 @@ static int enter(struct model *m, uint32_t i, bool paper, double t)
     return 0;
 }
 
-static int start_entry(struct model *m, uint32_t i, double t)
+static int start_entry(struct model *m, uint32_t who, double t)
 {
     m->busy++;
     double rate = m->sc->paper.forms_per_clerk_day;
-    return schedule(m, t + stream_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, i);
+    return schedule(m, t + stream_exponential(m->rng[P_PAPER], 1.0 / rate), EV_ENTRY_DONE, who);
 }
 
 static double postal_delay(struct model *m)
@@ -59,38 +116,38 @@ static double postal_delay(struct model *m)
 
 /* A household begins a registration: online it counts at once, paper goes in the post for
  * `delay` days (drawn here when negative). */
-static int begin_registration_after(struct model *m, uint32_t i, double t, double delay)
+static int begin_registration_after(struct model *m, uint32_t who, double t, double delay)
 {
-    struct household *h = &m->hh[i];
+    uint32_t i = who_household(m, who);
     m->started++;
-    if (!is_paper(h)) {
+    if (!hh_paper(m, i)) {
         count_day(m, t, DAY_ONLINE);
-        return enter(m, i, false, t);
+        return enter(m, who, false, t);
     }
-    h->state = ST_PAPER;
+    set_state(m, i, ST_PAPER);
     m->paper_pending++;
     if (delay < 0)
         delay = postal_delay(m);
     trace(m, t, "form_sent", i, 1, "");
-    return schedule(m, t + delay, EV_FORM_ARRIVES, i);
+    return schedule(m, t + delay, EV_FORM_ARRIVES, who);
 }
 
-static int begin_registration(struct model *m, uint32_t i, double t)
+static int begin_registration(struct model *m, uint32_t who, double t)
 {
-    return begin_registration_after(m, i, t, -1);
+    return begin_registration_after(m, who, t, -1);
 }
 
 static int grow_households(struct model *m)
 {
     if (m->n_hh < m->cap_hh)
         return 0;
-    if (m->cap_hh >= UINT32_MAX / 2) /* households are numbered in 32 bits */
+    if (m->cap_hh >= WHO_RECORD / 2) /* households are numbered in 31 bits */
         return -1;
     size_t cap = m->cap_hh ? m->cap_hh * 2 : 1024;
-    struct household *hh = memory_grow(m->hh, m->cap_hh * sizeof *hh, cap * sizeof *hh);
-    if (!hh)
+    uint8_t *hs = memory_grow(m->hs, m->cap_hh * sizeof *hs, cap * sizeof *hs);
+    if (!hs)
         return -1;
-    m->hh = hh;
+    m->hs = hs;
     m->cap_hh = cap;
     return 0;
 }
@@ -157,15 +214,12 @@ int model_on_round_start(struct model *m, int round)
     return m->arr_expected > 0 ? next_arrival(m, round) : 0;
 }
 
-/* A new household of the sign-up process, created at t. */
+/* A new household of the sign-up process (grow_households has made room): a number and a
+ * channel; what it is, is drawn at its auction. */
 static uint32_t new_household(struct model *m, bool paper)
 {
     uint32_t i = (uint32_t)m->n_hh++;
-    struct household *h = &m->hh[i];
-    household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
-    if (paper)
-        h->flags |= HH_PAPER;
-    h->state = ST_NEW;
+    m->hs[i] = (uint8_t)(ST_NEW | (paper ? HS_PAPER : 0));
     return i;
 }
 
@@ -200,7 +254,7 @@ int model_on_known_form(struct model *m, double t)
     uint32_t i = new_household(m, true);
     m->started++;
     m->paper_pending++;
-    m->hh[i].state = ST_PAPER;
+    set_state(m, i, ST_PAPER);
     return model_on_form_arrives(m, i, t);
 }
 
@@ -210,37 +264,33 @@ int model_on_arrival(struct model *m, int round, double t)
         return on_arrival_unobserved(m, round, t);
     if (grow_households(m))
         return -1;
-    uint32_t i = (uint32_t)m->n_hh++;
-    struct household *h = &m->hh[i];
-    household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], h);
-    if (stream_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share)
-        h->flags |= HH_PAPER;
-    h->state = ST_NEW;
-    if (begin_registration(m, i, t))
+    bool paper = stream_uniform(m->rng[P_CHANNEL]) < m->sc->registration.paper_share;
+    if (begin_registration(m, new_household(m, paper), t))
         return -1;
     return next_arrival(m, round);
 }
 
-int model_on_register_again(struct model *m, uint32_t i, double t)
+int model_on_register_again(struct model *m, uint32_t r, double t)
 {
-    struct household *h = &m->hh[i];
+    struct household *h = &m->rec[r].h;
+    uint32_t i = m->rec[r].hh;
     double u = stream_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
-    if (h->state == ST_SWITCHED)
+    if (hh_state(m, i) == ST_SWITCHED)
         h->market_row =
             household_market_row(m->setup->households, household_payment(m->sc, h), u);
-    h->state = ST_NEW;
-    return begin_registration(m, i, t);
+    set_state(m, i, ST_NEW);
+    return begin_registration(m, r | WHO_RECORD, t);
 }
 
 /* The form joins the queue for data entry (the household stays ST_PAPER: untouched, as
  * forms arrive in no order of memory). */
-int model_on_form_arrives(struct model *m, uint32_t i, double t)
+int model_on_form_arrives(struct model *m, uint32_t who, double t)
 {
     count_day(m, t, DAY_PAPER_RECEIVED);
-    trace(m, t, "form_arrives", i, 1, "");
+    trace(m, t, "form_arrives", who_household(m, who), 1, "");
     if (m->busy < m->sc->paper.clerks)
-        return start_entry(m, i, t);
+        return start_entry(m, who, t);
     if (m->q_len == m->q_cap) {
         size_t cap = m->q_cap ? m->q_cap * 2 : 256;
         uint32_t *q = malloc(cap * sizeof *q);
@@ -253,11 +303,11 @@ int model_on_form_arrives(struct model *m, uint32_t i, double t)
         m->q_cap = cap;
         m->q_head = 0;
     }
-    m->queue[(m->q_head + m->q_len++) % m->q_cap] = i;
+    m->queue[(m->q_head + m->q_len++) % m->q_cap] = who;
     return 0;
 }
 
-int model_on_entry_done(struct model *m, uint32_t i, double t)
+int model_on_entry_done(struct model *m, uint32_t who, double t)
 {
     m->busy--;
     m->paper_pending--;
@@ -268,6 +318,5 @@ int model_on_entry_done(struct model *m, uint32_t i, double t)
         if (start_entry(m, next, t))
             return -1;
     }
-    return enter(m, i, true, t);
+    return enter(m, who, true, t);
 }
-
