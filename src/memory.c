@@ -41,19 +41,19 @@ static void *map_large(size_t bytes)
 
 void *memory_grow(void *p, size_t old_bytes, size_t new_bytes)
 {
-    if (new_bytes < MEMORY_LARGE && old_bytes < MEMORY_LARGE)
+    if (new_bytes < MEMORY_MAPPED && old_bytes < MEMORY_MAPPED)
         return realloc(p, new_bytes);
     /* realloc would copy a large block into pages faulted in one at a time, before any
      * advice could reach them; so a large block is mapped afresh, then filled. */
-    if (old_bytes >= MEMORY_LARGE && mapped_length(new_bytes) == mapped_length(old_bytes))
+    if (old_bytes >= MEMORY_MAPPED && mapped_length(new_bytes) == mapped_length(old_bytes))
         return p;
-    void *q = new_bytes >= MEMORY_LARGE ? map_large(new_bytes) : malloc(new_bytes);
+    void *q = new_bytes >= MEMORY_MAPPED ? map_large(new_bytes) : malloc(new_bytes);
     if (!q)
         return NULL;
 #ifdef MREMAP_FIXED
     /* Linux moves the pages of a large block into the start of the new one: no copy, and
      * no page touched twice (first-touching memory is dear on these machines). */
-    if (old_bytes >= MEMORY_LARGE && new_bytes > old_bytes) {
+    if (old_bytes >= MEMORY_MAPPED && new_bytes > old_bytes) {
         size_t moved = mapped_length(old_bytes);
         if (mremap(p, moved, moved, MREMAP_MAYMOVE | MREMAP_FIXED, q) != MAP_FAILED)
             return q;
@@ -83,7 +83,7 @@ void memory_free(void *p, size_t bytes)
 {
     if (!p)
         return;
-    if (bytes < MEMORY_LARGE)
+    if (bytes < MEMORY_MAPPED)
         free(p);
     else
         munmap(p, mapped_length(bytes));

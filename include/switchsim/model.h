@@ -27,6 +27,7 @@ struct model_totals {
     uint64_t *daily; /* days * DAILY_COUNT */
     size_t bins;     /* savings histogram: [0, bin), ... [max - bin, max) */
     uint64_t *hist;  /* bins + 2: underflow (below 0) first, overflow (max and up) last */
+    struct model_spare *spare; /* the model's arrays, kept for the thread's next replication */
 };
 
 /* What one replication reports. metrics is rounds * M_COUNT; bids grows as needed. */

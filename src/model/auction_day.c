@@ -124,23 +124,24 @@ static int run_auctions(struct model *m, int round, double t)
     return 0;
 }
 
-/* Makes the household of record r its personal offer and draws its answer. (Inlined in
- * both of the auction's loops: it is the heart of an auction of millions.) */
+/* Makes household i, *h, its personal offer and draws its answer. Its record is r, or
+ * (NO_RECORD) h is a copy of its own, drawn now, and a record is made only if it will be
+ * needed: for a switch under way, or a registration to come. (Inlined in both of the
+ * auction's loops: it is the heart of an auction of millions.) */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int make_offer(struct model *m, uint32_t r, int round, double t)
+static inline int make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r,
+                             int round, double t)
 {
     const struct scenario *sc = m->sc;
-    struct household *h = &m->rec[r].h;
-    uint32_t i = m->rec[r].hh;
     int lot = household_payment(sc, h), k = 0;
     while (k < 2 && (m->lot_offer[lot][k] < 0 || m->winner_capacity_left[lot][k] < 1))
         k++;
     if (m->lot_failed[lot] || k == 2) {
         (*metric(m, round, M_NO_OFFER))++;
         trace(m, t, "no_offer", i, is_paper(h), m->lot_failed[lot] ? "lot failed" : "capacity");
-        return model_finish(m, i, r, ST_NO_OFFER, t);
+        return model_finish(m, i, h, r, ST_NO_OFFER, t);
     }
     m->winner_capacity_left[lot][k] -= 1;
     double index = sc->round_rows[round].market_index;
@@ -182,14 +183,16 @@ static inline int make_offer(struct model *m, uint32_t r, int round, double t)
     if (!(h->saving > 0)) {
         (*metric(m, round, M_NO_SAVING))++;
         trace(m, t, "no_saving", i, is_paper(h), "its current deal costs no more than the offer");
-        return model_finish(m, i, r, ST_NO_SAVING, receipt + sc->offers.window_days);
+        return model_finish(m, i, h, r, ST_NO_SAVING, receipt + sc->offers.window_days);
     }
     if (wait < 0) {
         (*metric(m, round, M_DECLINED))++;
         trace(m, t, "decline", i, is_paper(h), "lets the acceptance window pass");
-        return model_finish(m, i, r, ST_DECLINED, receipt + sc->offers.window_days);
+        return model_finish(m, i, h, r, ST_DECLINED, receipt + sc->offers.window_days);
     }
     set_state(m, i, ST_ACCEPTING);
+    if ((r = model_record_keep(m, i, h, r)) == NO_RECORD)
+        return -1;
     m->rec[r].round = (uint16_t)round;
     return line_push(m, LINE_ACCEPT, receipt + wait, r, false); /* sorted after the offers */
 }
@@ -213,37 +216,38 @@ int model_on_auction(struct model *m, int round, double t)
      * were on their way), all numbered below those not drawn yet. */
     if (m->n_entered > 1)
         qsort(m->entered, m->n_entered, sizeof *m->entered, by_household);
-    for (size_t k = 0; k < m->n_entered; k++)
-        if (make_offer(m, m->entered[k].record, round, t))
+    for (size_t k = 0; k < m->n_entered; k++) {
+        uint32_t r = m->entered[k].record;
+        if (make_offer(m, m->rec[r].hh, &m->rec[r].h, r, round, t))
             return -1;
+    }
     m->n_entered = 0;
     /* Then the households that registered since the last auction are drawn, in the order
      * they registered: entered ones get their offers; those whose forms are on their way
      * wait, drawn, for the next auction (when there is none, they will be late). */
     bool later = round + 1 < m->sc->scenario.rounds;
     size_t n = m->n_hh;
-    struct household next;
+    struct household h, next;
     if (m->drawn < n)
         household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], &next);
     for (; m->drawn < n; m->drawn++) {
-        uint32_t i = (uint32_t)m->drawn, r = model_record_new(m);
-        if (r == NO_RECORD)
-            return -1;
-        struct record *rc = &m->rec[r];
-        rc->h = next;
-        rc->hh = i;
+        uint32_t i = (uint32_t)m->drawn;
+        h = next;
         /* The next household is drawn before this one's offer is made, so that the CPU can
          * work on both at once (the draws of an offer hang one on another). */
         if (m->drawn + 1 < n)
             household_draw(m->setup->households, m->sc, m->rng[P_HOUSEHOLDS], &next);
         uint8_t hs = m->hs[i];
         if (hs & HS_PAPER)
-            rc->h.flags |= HH_PAPER;
+            h.flags |= HH_PAPER;
         if ((hs & HS_STATE) == ST_ENTERED) {
-            if (make_offer(m, r, round, t))
+            if (make_offer(m, i, &h, NO_RECORD, round, t))
                 return -1;
         } else if (later) {
             assert((hs & HS_STATE) == ST_PAPER);
+            uint32_t r = model_record_keep(m, i, &h, NO_RECORD);
+            if (r == NO_RECORD)
+                return -1;
             if (m->n_waiting == m->cap_waiting) {
                 struct held *w = model_grow_array(m->waiting, &m->cap_waiting, sizeof *w, 256);
                 if (!w)
@@ -251,8 +255,6 @@ int model_on_auction(struct model *m, int round, double t)
                 m->waiting = w;
             }
             m->waiting[m->n_waiting++] = (struct held){i, r};
-        } else {
-            model_record_free(m, r);
         }
     }
     if (eventline_sort(&m->lines[LINE_ACCEPT], m->cal))
@@ -281,7 +283,7 @@ int model_on_cooled(struct model *m, uint32_t r, double t)
     if (h->flags & HH_CANCELS) {
         (*metric(m, m->rec[r].round, M_CANCELLED))++;
         trace(m, t, "cancel", i, is_paper(h), "");
-        return model_finish(m, i, r, ST_CANCELLED, t);
+        return model_finish(m, i, h, r, ST_CANCELLED, t);
     }
     set_state(m, i, ST_TRANSFER);
     return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, r, true);
@@ -296,7 +298,7 @@ int model_on_transferred(struct model *m, uint32_t r, double t)
     if (h->flags & HH_FAILS) {
         (*metric(m, round, M_FAILED))++;
         trace(m, t, "transfer_failed", i, is_paper(h), "");
-        return model_finish(m, i, r, ST_FAILED, t);
+        return model_finish(m, i, h, r, ST_FAILED, t);
     }
     (*metric(m, round, M_SWITCHED))++;
     (*metric(m, round, is_paper(h) ? M_SWITCHED_PAPER : M_SWITCHED_ONLINE))++;
@@ -316,7 +318,7 @@ int model_on_transferred(struct model *m, uint32_t r, double t)
      * keeps its record. */
     double next = floor((t + sc->rounds.fixed_term_days) / sc->scenario.interval_days) + 1;
     bool returns = (h->flags & HH_RETURNS) && next < sc->scenario.rounds;
-    if (model_finish(m, i, returns ? NO_RECORD : r, ST_SWITCHED, t))
+    if (model_finish(m, i, h, returns ? NO_RECORD : r, ST_SWITCHED, t))
         return -1;
     if (!returns)
         return 0;

@@ -95,14 +95,35 @@ static void finish_metrics(struct model *m)
     }
 }
 
+/* Frees the spare arrays (none: a no-op). */
+static void spare_free(struct model_spare *s)
+{
+    if (!s)
+        return;
+    memory_free(s->hs, s->cap_hh * sizeof *s->hs);
+    memory_free(s->rec, s->cap_rec * sizeof *s->rec);
+    free(s);
+}
+
 static void model_free(struct model *m)
 {
     calendar_destroy(m->cal);
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
     gsl_rng_free(m->replay);
-    memory_free(m->hs, m->cap_hh * sizeof *m->hs);
-    free(m->rec);
+    /* The household and record arrays are kept for the thread's next replication. */
+    struct model_spare *s = m->totals->spare;
+    if (!s && (s = malloc(sizeof *s)))
+        *s = (struct model_spare){0};
+    if (s) {
+        memory_free(s->hs, s->cap_hh * sizeof *s->hs); /* those of a replication that failed */
+        memory_free(s->rec, s->cap_rec * sizeof *s->rec);
+        *s = (struct model_spare){m->hs, m->cap_hh, m->rec, m->cap_rec};
+        m->totals->spare = s;
+    } else {
+        memory_free(m->hs, m->cap_hh * sizeof *m->hs);
+        memory_free(m->rec, m->cap_rec * sizeof *m->rec);
+    }
     free(m->entered);
     free(m->waiting);
     free(m->queue);
@@ -206,6 +227,14 @@ static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t in
                       .totals = totals,
                       .trace = trace_file,
                       .free_rec = NO_RECORD};
+    if (totals->spare) { /* the arrays of the thread's last replication */
+        struct model_spare *s = totals->spare;
+        m.hs = s->hs;
+        m.cap_hh = s->cap_hh;
+        m.rec = s->rec;
+        m.cap_rec = s->cap_rec;
+        *s = (struct model_spare){0};
+    }
     memset(out->metrics, 0, (size_t)sc->scenario.rounds * M_COUNT * sizeof *out->metrics);
     out->n_bids = 0;
     int rc = -1;
@@ -279,6 +308,7 @@ int model_totals_init(struct model_totals *t, const struct model_setup *setup)
     const struct scenario *sc = setup->sc;
     t->days = (size_t)ceil(setup->horizon);
     t->bins = (size_t)ceil(sc->output.savings_max / sc->output.savings_bin);
+    t->spare = NULL;
     t->daily = calloc(t->days * DAILY_COUNT, sizeof *t->daily);
     t->hist = calloc(t->bins + 2, sizeof *t->hist);
     if (!t->daily || !t->hist) {
@@ -301,6 +331,8 @@ void model_totals_cleanup(struct model_totals *t)
     free(t->daily);
     free(t->hist);
     t->daily = t->hist = NULL;
+    spare_free(t->spare);
+    t->spare = NULL;
 }
 
 int model_replication_init(struct replication *rep, const struct model_setup *setup)

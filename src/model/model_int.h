@@ -94,6 +94,15 @@ struct record {
     uint16_t round; /* of its current offer */
 };
 
+/* The arrays a replication leaves its thread's next one (in model_totals): so that they
+ * are not given back to the system and asked for again, page by page, each replication. */
+struct model_spare {
+    uint8_t *hs;
+    size_t cap_hh;
+    struct record *rec;
+    size_t cap_rec;
+};
+
 /* A drawn household, by number, and its record. */
 struct held {
     uint32_t hh, record;
@@ -189,6 +198,21 @@ static inline void model_record_free(struct model *m, uint32_t r)
     m->live_rec--;
 }
 
+/* The record of household i: r, or when it has none (r == NO_RECORD) a new one holding *h.
+ * NO_RECORD when out of memory. */
+static inline uint32_t model_record_keep(struct model *m, uint32_t i, const struct household *h,
+                                         uint32_t r)
+{
+    if (r != NO_RECORD)
+        return r;
+    r = model_record_new(m);
+    if (r != NO_RECORD) {
+        m->rec[r].h = *h;
+        m->rec[r].hh = i;
+    }
+    return r;
+}
+
 /* The household an event of the paper path is about. */
 static inline uint32_t who_household(const struct model *m, uint32_t who)
 {
@@ -251,7 +275,8 @@ static inline int line_push(struct model *m, enum line_id id, double t, uint32_t
 void *model_grow_array(void *items, size_t *cap, size_t size, size_t first);
 
 /* signups.c: the events of registration, and the end of one. */
-int model_finish(struct model *m, uint32_t i, uint32_t r, enum state final, double t);
+int model_finish(struct model *m, uint32_t i, const struct household *h, uint32_t r,
+                 enum state final, double t);
 int model_on_round_start(struct model *m, int round);
 int model_on_arrival(struct model *m, int round, double t);
 int model_on_register_again(struct model *m, uint32_t r, double t);

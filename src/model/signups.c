@@ -15,18 +15,22 @@ uint32_t model_record_grow(struct model *m)
     if (m->n_rec == m->cap_rec) {
         if (m->cap_rec >= WHO_RECORD) /* record numbers fit in 31 bits */
             return NO_RECORD;
-        struct record *rec = model_grow_array(m->rec, &m->cap_rec, sizeof *rec, 1024);
+        size_t cap = m->cap_rec ? 2 * m->cap_rec : 1024;
+        struct record *rec = memory_grow(m->rec, m->cap_rec * sizeof *rec, cap * sizeof *rec);
         if (!rec)
             return NO_RECORD;
         m->rec = rec;
+        m->cap_rec = cap;
     }
     m->live_rec++;
     return (uint32_t)m->n_rec++;
 }
 
 /* Ends household i's registration. One that did not switch may register again next round:
- * its record r goes with it; otherwise r (or NO_RECORD) is freed. */
-int model_finish(struct model *m, uint32_t i, uint32_t r, enum state final, double t)
+ * its record goes with it (r, or one made from *h when it has none); otherwise r (or
+ * NO_RECORD) is freed. */
+int model_finish(struct model *m, uint32_t i, const struct household *h, uint32_t r,
+                 enum state final, double t)
 {
     uint8_t hs = m->hs[i];
     assert((hs & HS_STATE) < ST_SWITCHED && final >= ST_SWITCHED);
@@ -41,7 +45,9 @@ int model_finish(struct model *m, uint32_t i, uint32_t r, enum state final, doub
     double when = stream_uniform(m->rng[P_ROUNDS]);
     double next = floor(t / sc->scenario.interval_days) + 1; /* no int: it may be huge */
     if (u < sc->rounds.reregister_prob && next < sc->scenario.rounds) {
-        assert(r != NO_RECORD); /* an offer's end: the household has its record */
+        assert(h || r != NO_RECORD); /* an offer's end: the household is known */
+        if ((r = model_record_keep(m, i, h, r)) == NO_RECORD)
+            return -1;
         return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
                         EV_REGISTER, r);
     }
@@ -81,7 +87,7 @@ static inline int enter(struct model *m, uint32_t who, bool paper, double t)
                                                                      : NO_RECORD;
     if (m->next_auction >= m->sc->scenario.rounds) {
         trace(m, t, "late", i, paper, "");
-        return model_finish(m, i, r, ST_LATE, t);
+        return model_finish(m, i, NULL, r, ST_LATE, t);
     }
     assert(r != NO_RECORD || i >= m->drawn);
     if (r != NO_RECORD) {
