@@ -246,15 +246,9 @@ int model_on_auction(struct model *m, int round, double t)
         } else if (later) {
             assert((hs & HS_STATE) == ST_PAPER);
             uint32_t r = model_record_keep(m, i, &h, NO_RECORD);
-            if (r == NO_RECORD)
+            if (r == NO_RECORD ||
+                model_hold(&m->waiting, &m->n_waiting, &m->cap_waiting, (struct held){i, r}))
                 return -1;
-            if (m->n_waiting == m->cap_waiting) {
-                struct held *w = model_grow_array(m->waiting, &m->cap_waiting, sizeof *w, 256);
-                if (!w)
-                    return -1;
-                m->waiting = w;
-            }
-            m->waiting[m->n_waiting++] = (struct held){i, r};
         }
     }
     if (eventline_sort(&m->lines[LINE_ACCEPT], m->cal))

@@ -274,6 +274,19 @@ static inline int line_push(struct model *m, enum line_id id, double t, uint32_t
  * unchanged, when out of memory. */
 void *model_grow_array(void *items, size_t *cap, size_t size, size_t first);
 
+/* Appends x to the list (*list, *n of *cap). Returns 0, or -1 when out of memory. */
+static inline int model_hold(struct held **list, size_t *n, size_t *cap, struct held x)
+{
+    if (*n == *cap) {
+        struct held *l = model_grow_array(*list, cap, sizeof *l, 256);
+        if (!l)
+            return -1;
+        *list = l;
+    }
+    (*list)[(*n)++] = x;
+    return 0;
+}
+
 /* signups.c: the events of registration, and the end of one. */
 int model_finish(struct model *m, uint32_t i, const struct household *h, uint32_t r,
                  enum state final, double t);

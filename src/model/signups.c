@@ -90,15 +90,9 @@ static inline int enter(struct model *m, uint32_t who, bool paper, double t)
         return model_finish(m, i, NULL, r, ST_LATE, t);
     }
     assert(r != NO_RECORD || i >= m->drawn);
-    if (r != NO_RECORD) {
-        if (m->n_entered == m->cap_entered) {
-            struct held *e = model_grow_array(m->entered, &m->cap_entered, sizeof *e, 256);
-            if (!e)
-                return -1;
-            m->entered = e;
-        }
-        m->entered[m->n_entered++] = (struct held){i, r};
-    }
+    if (r != NO_RECORD &&
+        model_hold(&m->entered, &m->n_entered, &m->cap_entered, (struct held){i, r}))
+        return -1;
     m->hs[i] = (uint8_t)(ST_ENTERED | (paper ? HS_PAPER : 0));
     (*metric(m, m->next_auction, M_REGISTERED))++;
     (*metric(m, m->next_auction, paper ? M_REGISTERED_PAPER : M_REGISTERED_ONLINE))++;
