@@ -19,18 +19,18 @@ enum {
     HH_RETURNS = 1u << 5, /* comes back when its fixed term ends */
 };
 
-/* One household, kept small: the model holds millions, reached in no order of memory, so
- * four to a cache line. Its payment method is its tariff's (household_payment); the round
- * of an offer travels with the offer's events. The model owns `state`. */
+/* One household, in 16 bytes: the model may hold many. (Its payment method is kept, not
+ * taken from its tariff's row: a method whose share is all but 0 may be drawn and have no
+ * rows, and then its lot has no tariff to offer.) */
 struct household {
     float elec_kwh;
     float gas_kwh;
     float saving;        /* £/year of its current offer against its current tariff */
     uint16_t market_row; /* its current tariff: a row of the market table */
     uint8_t flags;       /* HH_* */
-    uint8_t state;
+    uint8_t payment;     /* enum payment */
 };
-_Static_assert(sizeof(struct household) == 16, "four households to a cache line");
+_Static_assert(sizeof(struct household) == 16, "a household in 16 bytes");
 
 /* What drawing a household needs, prepared once from a scenario and shared read-only. */
 struct household_model {
@@ -56,13 +56,6 @@ void household_draw(const struct household_model *hm, const struct scenario *sc,
 
 /* Draws a new current tariff (a market row for its payment method) from one uniform u. */
 uint16_t household_market_row(const struct household_model *hm, enum payment p, double u);
-
-/* The household's payment method: that of its current tariff, a row for that method. */
-static inline enum payment household_payment(const struct scenario *sc,
-                                             const struct household *hh)
-{
-    return sc->market[hh->market_row].payment;
-}
 
 /* The household's annual cost in £ on tariff t. */
 double household_cost(const struct household *hh, const struct tariff *t);

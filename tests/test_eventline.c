@@ -138,7 +138,7 @@ static void test_sort_matches_qsort(void **state)
         }
         size_t m = 0;
         for (size_t i = 10 * (waiting > 0); i < waiting; i++)
-            want[m++] = (struct eventline_item){0.0, (uint32_t)i};
+            want[m++] = (struct eventline_item){0.0, (uint32_t)i, tag_of((uint32_t)i)};
         for (size_t i = 0; i < n; i++) {
             double t;
             switch (trial) {
@@ -152,7 +152,7 @@ static void test_sort_matches_qsort(void **state)
             uint32_t subject = trial == 5   ? (uint32_t)gsl_rng_get(r)
                                : trial == 6 ? (uint32_t)i * 7919u /* pushed in subject order */
                                             : (uint32_t)(n - i) * 7919u;
-            want[m++] = (struct eventline_item){t, subject};
+            want[m++] = (struct eventline_item){t, subject, tag_of(subject)};
             assert_int_equal(push(&l, cal, t, subject, false), 0);
         }
         qsort(want, m, sizeof *want, item_order);
@@ -217,11 +217,11 @@ static void test_ring(void **state)
         assert_int_equal(pop(&l, cal, &item), 0);
     }
     for (uint32_t i = 900; i < 1000; i++)
-        want[m++] = (struct eventline_item){100.0 + i, i};
+        want[m++] = (struct eventline_item){100.0 + i, i, tag_of(i)};
     while (m < M) {
         double u = 1000.0 + 100.0 * (double)gsl_rng_uniform_int(r, 50);
         uint32_t subject = (uint32_t)gsl_rng_uniform_int(r, 1u << 30);
-        want[m++] = (struct eventline_item){u, subject};
+        want[m++] = (struct eventline_item){u, subject, tag_of(subject)};
         assert_int_equal(push(&l, cal, u, subject, false), 0);
     }
     assert_true(l.head + l.count > l.cap); /* the case at hand */

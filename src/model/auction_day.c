@@ -135,7 +135,7 @@ static inline int make_offer(struct model *m, uint32_t i, struct household *h, u
                              int round, double t)
 {
     const struct scenario *sc = m->sc;
-    int lot = household_payment(sc, h), k = 0;
+    int lot = h->payment, k = 0;
     while (k < 2 && (m->lot_offer[lot][k] < 0 || m->winner_capacity_left[lot][k] < 1))
         k++;
     if (m->lot_failed[lot] || k == 2) {
@@ -222,6 +222,15 @@ int model_on_auction(struct model *m, int round, double t)
             return -1;
     }
     m->n_entered = 0;
+    /* The waiting taken since the last auction go (in one sweep; the rest stay in order). */
+    if (m->waiting_taken) {
+        size_t kept = 0;
+        for (size_t k = 0; k < m->n_waiting; k++)
+            if (m->waiting[k].record != NO_RECORD)
+                m->waiting[kept++] = m->waiting[k];
+        m->n_waiting = kept;
+        m->waiting_taken = 0;
+    }
     /* Then the households that registered since the last auction are drawn, in the order
      * they registered: entered ones get their offers; those whose forms are on their way
      * wait, drawn, for the next auction (when there is none, they will be late). */

@@ -111,15 +111,14 @@ static void model_free(struct model *m)
     for (int p = 0; p < P_COUNT; p++)
         gsl_rng_free(m->rng[p]);
     gsl_rng_free(m->replay);
-    /* The household and record arrays are kept for the thread's next replication. */
+    /* The household and record arrays are kept for the thread's next replication (the
+     * spare is empty: run_drawn took what it held). */
     struct model_spare *s = m->totals->spare;
-    if (!s && (s = malloc(sizeof *s)))
-        *s = (struct model_spare){0};
-    if (s) {
-        memory_free(s->hs, s->cap_hh * sizeof *s->hs); /* those of a replication that failed */
-        memory_free(s->rec, s->cap_rec * sizeof *s->rec);
-        *s = (struct model_spare){m->hs, m->cap_hh, m->rec, m->cap_rec};
+    if (!s && (s = calloc(1, sizeof *s)))
         m->totals->spare = s;
+    if (s) {
+        assert(!s->hs && !s->rec);
+        *s = (struct model_spare){m->hs, m->cap_hh, m->rec, m->cap_rec};
     } else {
         memory_free(m->hs, m->cap_hh * sizeof *m->hs);
         memory_free(m->rec, m->cap_rec * sizeof *m->rec);
@@ -259,7 +258,7 @@ static int run_drawn(const struct model_setup *setup, uint64_t seed, uint32_t in
     assert(m.started == m.finished);
     for (size_t i = 0; i < m.n_hh; i++)
         assert(hh_state(&m, (uint32_t)i) >= ST_SWITCHED);
-    assert(m.live_rec == 0 && m.n_entered == 0 && m.n_waiting == 0);
+    assert(m.live_rec == 0 && m.n_entered == 0 && m.n_waiting == m.waiting_taken);
     finish_metrics(&m);
     rc = 0;
 done:

@@ -129,6 +129,7 @@ struct model {
     size_t n_entered, cap_entered;
     struct held *waiting; /* drawn while their forms were on their way, by number */
     size_t n_waiting, cap_waiting;
+    size_t waiting_taken; /* entries of waiting taken since the last auction (record NO_RECORD) */
 
     /* the registration process of the current round */
     double arr_s, arr_expected;

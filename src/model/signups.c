@@ -2,7 +2,6 @@
  * profile, forms in the post and in data entry, registrations counted for the next auction,
  * households registering again in later rounds, and a live forecast's observed sign-ups. */
 #include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -56,7 +55,9 @@ int model_finish(struct model *m, uint32_t i, const struct household *h, uint32_
 }
 
 /* The record of household i, drawn at an auction while its form was on its way, taken from
- * the waiting; NO_RECORD if it is not there (then no auction is left for it). */
+ * the waiting; NO_RECORD if it is not there (then no auction is left for it). Its entry is
+ * only marked taken (forms are entered in no order: removing each would move half the list);
+ * the next auction sweeps the taken out. */
 static uint32_t take_waiting(struct model *m, uint32_t i)
 {
     size_t lo = 0, hi = m->n_waiting;
@@ -70,8 +71,9 @@ static uint32_t take_waiting(struct model *m, uint32_t i)
     if (lo == m->n_waiting || m->waiting[lo].hh != i)
         return NO_RECORD;
     uint32_t r = m->waiting[lo].record;
-    memmove(&m->waiting[lo], &m->waiting[lo + 1], (m->n_waiting - lo - 1) * sizeof *m->waiting);
-    m->n_waiting--;
+    assert(r != NO_RECORD); /* a household's form is entered once */
+    m->waiting[lo].record = NO_RECORD;
+    m->waiting_taken++;
     return r;
 }
 
@@ -277,8 +279,7 @@ int model_on_register_again(struct model *m, uint32_t r, double t)
     double u = stream_uniform(m->rng[P_ROUNDS]);
     /* A returning switcher's fixed term has ended: it is on a market tariff again. */
     if (hh_state(m, i) == ST_SWITCHED)
-        h->market_row =
-            household_market_row(m->setup->households, household_payment(m->sc, h), u);
+        h->market_row = household_market_row(m->setup->households, h->payment, u);
     set_state(m, i, ST_NEW);
     return begin_registration(m, r | WHO_RECORD, t);
 }
