@@ -55,8 +55,7 @@ int eventline_pop(struct eventline *l, struct calendar *cal, struct eventline_it
 /* The item `ahead` places behind the head, if that many wait (else NULL): so a caller can
  * fetch what that item will need into the cache while earlier ones are handled (events of
  * a line reach their subjects out of order). */
-static inline const struct eventline_item *eventline_peek(const struct eventline *l,
-                                                          size_t ahead)
+static inline const struct eventline_item *eventline_peek(const struct eventline *l, size_t ahead)
 {
     return l->count > ahead ? &l->items[(l->head + ahead) & (l->cap - 1)] : NULL;
 }

@@ -256,9 +256,12 @@ static void test_threads_do_not_change_results(void **state)
  * households signed up. */
 static size_t first_offers(const char *clerks, double *saving, size_t cap)
 {
-    const char *sets[] = {"scenario.rounds=2",           "registration.expected=3000",
-                          "registration.paper_share=0.6", clerks,
-                          "paper.forms_per_clerk_day=40", "rounds.reregister_prob=0.5",
+    const char *sets[] = {"scenario.rounds=2",
+                          "registration.expected=3000",
+                          "registration.paper_share=0.6",
+                          clerks,
+                          "paper.forms_per_clerk_day=40",
+                          "rounds.reregister_prob=0.5",
                           "rounds.return_prob=0.5"};
     struct error err = {0};
     struct scenario *sc = scenario_load(BASE, sets, sizeof sets / sizeof *sets, &err);
@@ -321,7 +324,8 @@ static void test_households_drawn_in_order(void **state)
         rolled += isnan(slow[i]) && !isnan(fast[i]);
     }
     print_message("%zu households offered at the first auction in both runs, %zu only with "
-                  "fifty clerks\n", both, rolled);
+                  "fifty clerks\n",
+                  both, rolled);
     assert_true(both > 1500 && rolled > 200);
     free(slow);
     free(fast);

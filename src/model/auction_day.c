@@ -131,8 +131,8 @@ static int run_auctions(struct model *m, int round, double t)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r,
-                             int round, double t)
+static inline int
+make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r, int round, double t)
 {
     const struct scenario *sc = m->sc;
     int lot = h->payment, k = 0;
@@ -162,7 +162,8 @@ static inline int make_offer(struct model *m, uint32_t i, struct household *h, u
     double receipt = t + sc->offers.send_delay_days + delay;
     /* What a switch would meet is drawn now, in household order, so that two scenarios on
      * common random numbers give each household the same fate whoever else accepts. */
-    double fail = lot == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
+    double fail =
+        lot == PAY_PREPAYMENT ? sc->switching.fail_prob_prepayment : sc->switching.fail_prob;
     h->flags &= (uint8_t) ~(HH_CANCELS | HH_FAILS | HH_RETURNS);
     if (stream_uniform(m->rng[P_SWITCHING]) < sc->switching.cancel_prob)
         h->flags |= HH_CANCELS;
@@ -329,4 +330,3 @@ int model_on_transferred(struct model *m, uint32_t r, double t)
     return schedule(m, next * sc->scenario.interval_days + when * sc->registration.window_days,
                     EV_REGISTER, r);
 }
-

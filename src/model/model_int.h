@@ -125,7 +125,7 @@ struct model {
     size_t n_rec, cap_rec; /* records handed out at some time, and room */
     uint32_t free_rec;     /* first free record below n_rec, or NO_RECORD */
     size_t live_rec;       /* records in use */
-    struct held *entered; /* drawn households entered for the next auction */
+    struct held *entered;  /* drawn households entered for the next auction */
     size_t n_entered, cap_entered;
     struct held *waiting; /* drawn while their forms were on their way, by number */
     size_t n_waiting, cap_waiting;

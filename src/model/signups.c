@@ -85,8 +85,9 @@ static inline int enter(struct model *m, uint32_t who, bool paper, double t)
     uint32_t i = who_household(m, who);
     /* Its record, if it has been drawn: one registering again, or a form drawn while on
      * its way. Households not drawn yet are drawn at the auction. */
-    uint32_t r = who & WHO_RECORD ? who & ~WHO_RECORD : i < m->drawn ? take_waiting(m, i)
-                                                                     : NO_RECORD;
+    uint32_t r = who & WHO_RECORD ? who & ~WHO_RECORD
+                 : i < m->drawn   ? take_waiting(m, i)
+                                  : NO_RECORD;
     if (m->next_auction >= m->sc->scenario.rounds) {
         trace(m, t, "late", i, paper, "");
         return model_finish(m, i, NULL, r, ST_LATE, t);
