@@ -160,14 +160,6 @@ static void test_run_interrupted(void **state)
     testutil_assert_same_files(testutil_path(tmp, "two"), dir, run_files, 6);
 }
 
-static void grid(struct sweep *sw)
-{
-    struct error err = {0};
-    *sw = (struct sweep){0};
-    assert_int_equal(sweep_add(sw, "registration.paper_share=0:0.5:0.25", &err), 0);
-    assert_int_equal(sweep_add(sw, "paper.clerks=1,3", &err), 0);
-}
-
 /* A 2-key sweep gives the serial sweep.csv whether its points are the tasks (width 3) or,
  * with fewer points than the runner's width, each point's replications are; with a
  * precision target too. */
@@ -175,7 +167,7 @@ static void test_sweep(void **state)
 {
     (void)state;
     struct sweep sw;
-    grid(&sw);
+    testutil_sweep_grid(&sw);
     const char *names[] = {"sweep.csv", "scenario.ini"};
     for (int precise = 0; precise < 2; precise++) {
         char serial_dir[200];
@@ -220,7 +212,7 @@ static void test_sweep_interrupted_and_failed(void **state)
 {
     (void)state;
     struct sweep sw;
-    grid(&sw);
+    testutil_sweep_grid(&sw);
     char whole[200], cut[200];
     snprintf(whole, sizeof whole, "%s/sweep-whole", tmp);
     snprintf(cut, sizeof cut, "%s/sweep-cut", tmp);

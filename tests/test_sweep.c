@@ -58,14 +58,6 @@ static void test_specs(void **state)
     sweep_cleanup(&sw);
 }
 
-static void grid(struct sweep *sw)
-{
-    struct error err = {0};
-    *sw = (struct sweep){0};
-    assert_int_equal(sweep_add(sw, "registration.paper_share=0:0.5:0.25", &err), 0);
-    assert_int_equal(sweep_add(sw, "paper.clerks=1,3", &err), 0);
-}
-
 /* sweep.csv holds every point once, in grid order, the keys first, then mean and CI bounds
  * of each headline metric of the registry; the working folder is gone afterwards. The
  * result does not depend on the threads. */
@@ -73,7 +65,7 @@ static void test_run_grid(void **state)
 {
     (void)state;
     struct sweep sw;
-    grid(&sw);
+    testutil_sweep_grid(&sw);
     char one[200], three[200];
     snprintf(one, sizeof one, "%s/one", tmp);
     snprintf(three, sizeof three, "%s/three", tmp);
@@ -136,7 +128,7 @@ static void test_interrupt_and_resume(void **state)
 {
     (void)state;
     struct sweep sw;
-    grid(&sw);
+    testutil_sweep_grid(&sw);
     char whole[200], cut[200];
     run_whole_and_cut(&sw, "whole", "cut", 2, whole, cut);
     assert_false(testutil_exists(testutil_path(cut, "sweep.csv")));
@@ -168,7 +160,7 @@ static void test_resume_redoes_damaged_points(void **state)
 {
     (void)state;
     struct sweep sw;
-    grid(&sw);
+    testutil_sweep_grid(&sw);
     char whole[200], cut[200];
     run_whole_and_cut(&sw, "whole-damaged", "damaged", 4, whole, cut);
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "switchsim/run.h"
+#include "switchsim/sweep.h"
 #include "testutil.h"
 
 extern char **environ;
@@ -293,4 +294,12 @@ void testutil_load_bad(const char *rel, const char *const *sets, size_t n_sets, 
     }
     assert_int_equal(err.kind, ERROR_INPUT);
     error_format(&err, line, size);
+}
+
+void testutil_sweep_grid(struct sweep *sw)
+{
+    struct error err = {0};
+    *sw = (struct sweep){0};
+    assert_int_equal(sweep_add(sw, "registration.paper_share=0:0.5:0.25", &err), 0);
+    assert_int_equal(sweep_add(sw, "paper.clerks=1,3", &err), 0);
 }

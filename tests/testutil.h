@@ -107,4 +107,10 @@ struct scenario *testutil_load_ok(const char *rel, const char *const *sets, size
 void testutil_load_bad(const char *rel, const char *const *sets, size_t n_sets, char *line,
                        size_t size);
 
+struct sweep;
+
+/* The sweeps' test grid into *sw: registration.paper_share 0, 0.25, 0.5 by paper.clerks 1
+ * and 3 (six points). */
+void testutil_sweep_grid(struct sweep *sw);
+
 #endif
