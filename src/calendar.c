@@ -46,6 +46,61 @@
 #define MIN_CAPACITY 16
 #define PURGE_MIN 256 /* purge only heaps with at least this many cancelled entries */
 
+/*
+ * An entry's rank: (time, key) as one unsigned number that orders entries as
+ * calendar_entry_less does, so that a sift down picks the least of four children with
+ * arithmetic rather than branches (which child is least is a coin toss the processor
+ * cannot predict: guessing wrong three times a level cost more than the level's memory).
+ * Times are never negative and never NaN, and -0 is stored as +0: the bits of such a
+ * double grow with it.
+ */
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 rank_t;
+
+static inline rank_t rank(const struct calendar_entry *e)
+{
+    uint64_t bits;
+    memcpy(&bits, &e->time, sizeof bits);
+    return (rank_t)bits << 64 | e->key;
+}
+
+/* The index, i or j, of the lesser rank, which goes to *r. */
+static inline size_t lesser(size_t i, rank_t ri, size_t j, rank_t rj, rank_t *r)
+{
+    bool b = rj < ri;
+    *r = b ? rj : ri;
+    return i ^ ((i ^ j) & -(size_t)b); /* b ? j : i, which GCC would branch on */
+}
+
+/* Moves e down from the hole at i in the heap h[0..n) to its place. */
+static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t i,
+                                      struct calendar_entry e)
+{
+    rank_t re = rank(&e);
+    for (;;) {
+        size_t c = 4 * i + 1;
+        rank_t rc;
+        if (c + 4 <= n) {
+            /* All four children exist: a tournament of three comparisons. */
+            rank_t ra, rb;
+            size_t a = lesser(c, rank(&h[c]), c + 1, rank(&h[c + 1]), &ra);
+            size_t b = lesser(c + 2, rank(&h[c + 2]), c + 3, rank(&h[c + 3]), &rb);
+            c = lesser(a, ra, b, rb, &rc);
+        } else if (c < n) {
+            rc = rank(&h[c]);
+            for (size_t j = c + 1; j < n; j++)
+                c = lesser(c, rc, j, rank(&h[j]), &rc);
+        } else {
+            break;
+        }
+        if (!(rc < re))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = e;
+}
+#else
 /* Moves e down from the hole at i in the heap h[0..n) to its place. */
 static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t i,
                                       struct calendar_entry e)
@@ -71,6 +126,7 @@ static inline void calendar_sift_down(struct calendar_entry *h, size_t n, size_t
     }
     h[i] = e;
 }
+#endif
 
 void calendar_heap_insert(struct calendar *cal, struct calendar_entry e)
 {

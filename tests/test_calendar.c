@@ -112,6 +112,17 @@ static void test_fifo_ties(void **state)
     assert_int_equal(ev.subject, 3);
     assert_true(ev.time == 5.0);
     calendar_destroy(cal);
+
+    /* -0 is 0: events at -0 and at +0 tie, in the order scheduled. */
+    cal = calendar_create(2);
+    assert_non_null(cal);
+    for (uint32_t i = 0; i < 100; i++)
+        assert_int_equal(calendar_schedule(cal, i % 2 ? -0.0 : 0.0, 0, i, NULL), 0);
+    for (uint32_t i = 0; i < 100; i++) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_int_equal(ev.subject, i);
+    }
+    calendar_destroy(cal);
 }
 
 /* The earliest event is held in front of the heap: events scheduled before it take its

@@ -191,7 +191,7 @@ make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r, int rou
         trace(m, t, "decline", i, is_paper(h), "lets the acceptance window pass");
         return model_finish(m, i, h, r, ST_DECLINED, receipt + sc->offers.window_days);
     }
-    set_state(m, i, ST_ACCEPTING);
+    set_state(m, i, ST_OFFERED);
     if ((r = model_record_keep(m, i, h, r)) == NO_RECORD)
         return -1;
     m->rec[r].round = (uint16_t)round;
@@ -273,7 +273,6 @@ int model_on_accept(struct model *m, uint32_t r, double t)
 {
     struct household *h = &m->rec[r].h;
     uint32_t i = m->rec[r].hh;
-    set_state(m, i, ST_COOLING);
     (*metric(m, m->rec[r].round, M_ACCEPTED))++;
     count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
     trace(m, t, "accept", i, is_paper(h), "");
@@ -289,7 +288,6 @@ int model_on_cooled(struct model *m, uint32_t r, double t)
         trace(m, t, "cancel", i, is_paper(h), "");
         return model_finish(m, i, h, r, ST_CANCELLED, t);
     }
-    set_state(m, i, ST_TRANSFER);
     return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, r, true);
 }
 

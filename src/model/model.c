@@ -66,7 +66,8 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
         const struct eventline_item *ahead = eventline_peek(&m->lines[s], PREFETCH_AHEAD);
         if (ahead) {
             PREFETCH(&m->rec[ahead->tag]);
-            PREFETCH(&m->hs[ahead->subject]);
+            if (s == LINE_TRANSFERRED) /* the other steps leave the household alone */
+                PREFETCH(&m->hs[ahead->subject]);
         }
         switch ((enum line_id)s) {
         case LINE_ACCEPT: return model_on_accept(m, item.tag, t);

@@ -55,11 +55,11 @@ enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
 /* A household's place in its current registration. Final states come last. */
 enum state {
     ST_NEW,
-    ST_PAPER,     /* form in the post, or waiting for or in data entry */
-    ST_ENTERED,   /* registered, waiting for the auction */
-    ST_ACCEPTING, /* offered; will accept at its accept event */
-    ST_COOLING,
-    ST_TRANSFER,
+    ST_PAPER,    /* form in the post, or waiting for or in data entry */
+    ST_ENTERED,  /* registered, waiting for the auction */
+    ST_OFFERED,  /* will accept at its accept event, then cool off and transfer: where it
+                  * is on that way, its record's line says (so that the three events of
+                  * a switch, in no order of memory, touch the household only at its end) */
     ST_SWITCHED, /* finals from here */
     ST_DECLINED,
     ST_CANCELLED,
