@@ -142,6 +142,13 @@ void calendar_heap_insert(struct calendar *cal, struct calendar_entry e)
     h[i] = e;
 }
 
+void calendar_heap_add(struct calendar *cal, struct calendar_entry e)
+{
+    calendar_heap_insert(cal, e);
+    if (cal->len >= cal->ring_retune)
+        calendar_ring_tune(cal);
+}
+
 void calendar_heap_remove_top(struct calendar *cal)
 {
     assert(cal->len > 1);
@@ -155,7 +162,16 @@ static inline void calendar_free_slot(struct calendar *cal, uint32_t s)
     cal->free_head = s;
 }
 
-/* Drops every cancelled entry and rebuilds the heap: O(len). */
+/* Restores the heap order of heap[0..len): O(len). */
+static void heapify(struct calendar *cal)
+{
+    size_t n = cal->len;
+    if (n > 1)
+        for (size_t i = (n - 2) / 4 + 1; i-- > 0;)
+            calendar_sift_down(cal->heap, n, i, cal->heap[i]);
+}
+
+/* Drops every cancelled entry and rebuilds the heap: O(len + ring_count). */
 static void calendar_purge(struct calendar *cal)
 {
     if (cal->has_front) {
@@ -174,10 +190,155 @@ static void calendar_purge(struct calendar *cal)
             calendar_free_slot(cal, s);
     }
     cal->len = n;
+    for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
+        struct calendar_bucket *bucket = &cal->ring[b];
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < bucket->n; k++) {
+            uint32_t s = calendar_entry_slot(&bucket->entries[k]);
+            if (cal->slots[s].gen & 1u)
+                bucket->entries[kept++] = bucket->entries[k];
+            else
+                calendar_free_slot(cal, s);
+        }
+        cal->ring_count -= bucket->n - kept;
+        bucket->n = kept;
+    }
     cal->cancelled = 0;
-    if (n > 1)
-        for (size_t i = (n - 2) / 4 + 1; i-- > 0;)
-            calendar_sift_down(cal->heap, n, i, cal->heap[i]);
+    heapify(cal);
+}
+
+/*
+ * The ring. A heap of the forms in the post of a campaign of millions holds tens of
+ * thousands of entries, and each pop sifts through all its levels. So once the heap
+ * reaches RING_MIN entries, the near future is cut into CALENDAR_RING_BUCKETS buckets of
+ * equal length, numbered from time 0 (bucket floor(time * ring_scale)), and an event
+ * scheduled into one of the buckets from ring_first on goes there, unsorted, at the cost
+ * of an append. Events before them (the bucket of now) and after them go to the
+ * heap as before. When the earliest entry of the heap and the front is not before the
+ * ring's first bucket (or there is none), that bucket is emptied into the heap and the
+ * ring moves on a bucket: so the entry popped is still the least (time, key) of all, and
+ * the order is exactly the heap's own. The heap holds about a bucket's worth.
+ *
+ * Tuning: the ring is made to reach a quarter beyond the time within which 15 in 16 of the
+ * heap's entries fall (a sample of how far ahead of now they lie), so that nearly all wait
+ * in buckets, a 1024th of them in each. A bucket that reaches the heap with more than
+ * RING_TOO_FULL entries, or a heap that doubles (events beyond the ring), has the ring tuned
+ * anew: everything goes back into the heap, and is cut again. A tuning costs O(entries),
+ * and comes only after the heap has doubled, or after twice as many entries as it handled
+ * have come out of the ring since the last.
+ */
+#define RING_MIN 2048
+#define RING_BUCKET_FIRST 64 /* entries a bucket has room for at first */
+#define RING_TOO_FULL 512
+#define RING_SAMPLE 255
+#define RING_NUMBER_LIMIT 4503599627370496.0 /* 2^52: bucket numbers stay whole doubles */
+
+static void ring_off(struct calendar *cal)
+{
+    cal->ring_scale = 0.0;
+    cal->ring_first = INFINITY; /* no time is in a bucket */
+}
+
+int calendar_ring_put(struct calendar *cal, struct calendar_entry e, double x)
+{
+    struct calendar_bucket *b = &cal->ring[(size_t)x & (CALENDAR_RING_BUCKETS - 1)];
+    if (b->n == b->cap) {
+        uint32_t cap = b->cap ? 2 * b->cap : RING_BUCKET_FIRST;
+        struct calendar_entry *entries = realloc(b->entries, cap * sizeof *entries);
+        if (!entries || cap < b->cap)
+            return -1;
+        b->entries = entries;
+        b->cap = cap;
+    }
+    b->entries[b->n++] = e;
+    cal->ring_count++;
+    return 0;
+}
+
+void calendar_ring_settle(struct calendar *cal)
+{
+    while (cal->ring_count) {
+        const struct calendar_entry *top = calendar_top(cal);
+        if (top && top->time * cal->ring_scale < cal->ring_first)
+            return;
+        struct calendar_bucket *b =
+            &cal->ring[(size_t)cal->ring_first & (CALENDAR_RING_BUCKETS - 1)];
+        cal->ring_first += 1.0;
+        if (b->n == 0)
+            continue;
+        if (cal->has_front) { /* it may be after some of the bucket's */
+            calendar_heap_put(cal, cal->front);
+            cal->has_front = false;
+        }
+        for (uint32_t k = 0; k < b->n; k++)
+            calendar_heap_put(cal, b->entries[k]);
+        cal->ring_count -= b->n;
+        bool full = b->n > RING_TOO_FULL;
+        cal->ring_pulls = cal->ring_pulls > b->n ? cal->ring_pulls - b->n : 0;
+        b->n = 0;
+        if (full && cal->ring_pulls == 0)
+            calendar_ring_tune(cal);
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void calendar_ring_tune(struct calendar *cal)
+{
+    if (!cal->ring && !(cal->ring = calloc(CALENDAR_RING_BUCKETS, sizeof *cal->ring))) {
+        cal->ring_retune = SIZE_MAX; /* no memory for it: a plain heap */
+        return;
+    }
+    /* Everything back into the heap (it has room for every entry). */
+    if (cal->has_front) {
+        cal->heap[cal->len++] = cal->front;
+        cal->has_front = false;
+    }
+    for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
+        struct calendar_bucket *bucket = &cal->ring[b];
+        memcpy(cal->heap + cal->len, bucket->entries, bucket->n * sizeof *bucket->entries);
+        cal->len += bucket->n;
+        cal->ring_count -= bucket->n;
+        bucket->n = 0;
+    }
+    assert(cal->ring_count == 0);
+    ring_off(cal);
+    size_t n = cal->len;
+    cal->ring_retune = 2 * (n > RING_MIN ? n : RING_MIN);
+    /* Tuned anew for a full bucket only after twice as many as there are now have come out
+     * of the ring: more than a tuning puts in it, so ties (which no bucket can split) do
+     * not have it tuned again and again. */
+    cal->ring_pulls = 2 * n;
+    /* How far ahead the entries lie: a sample spread over the array. */
+    double ahead[RING_SAMPLE];
+    size_t m = n < RING_SAMPLE ? n : RING_SAMPLE;
+    for (size_t k = 0; k < m; k++)
+        ahead[k] = cal->heap[k * n / m].time - cal->now;
+    qsort(ahead, m, sizeof *ahead, cmp_double);
+    double reach = m ? 1.25 * ahead[m * 15 / 16] : 0.0;
+    double scale = CALENDAR_RING_BUCKETS / reach;
+    double first = floor(cal->now * scale) + 1.0;
+    if (reach > 0 && isfinite(scale) && scale > 0 &&
+        first + CALENDAR_RING_BUCKETS < RING_NUMBER_LIMIT) {
+        cal->ring_scale = scale;
+        cal->ring_first = first;
+        /* Entries in the ring's stretch go to their buckets; the rest stay. */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct calendar_entry e = cal->heap[i];
+            double x = e.time * scale;
+            if (x >= first && x < first + CALENDAR_RING_BUCKETS &&
+                calendar_ring_put(cal, e, x) == 0)
+                continue;
+            cal->heap[kept++] = e;
+        }
+        cal->len = kept;
+    }
+    heapify(cal);
 }
 
 #define HEAP_SKEW 3 /* entries before the root, in the root's cache line */
@@ -242,6 +403,11 @@ struct calendar *calendar_create(size_t capacity_hint)
     cal->free_head = NO_SLOT;
     cal->seq_key = 0;
     cal->now = 0.0;
+    cal->ring = NULL;
+    cal->ring_count = 0;
+    cal->ring_retune = RING_MIN;
+    cal->ring_pulls = 0;
+    ring_off(cal);
     return cal;
 }
 
@@ -251,6 +417,10 @@ void calendar_destroy(struct calendar *cal)
         return;
     heap_free(cal->heap);
     free(cal->slots);
+    if (cal->ring)
+        for (size_t b = 0; b < CALENDAR_RING_BUCKETS; b++)
+            free(cal->ring[b].entries);
+    free(cal->ring);
     free(cal);
 }
 
@@ -265,6 +435,18 @@ void calendar_reset(struct calendar *cal)
         struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&cal->front)];
         slot->gen += slot->gen & 1u;
     }
+    for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
+        struct calendar_bucket *bucket = &cal->ring[b];
+        for (uint32_t k = 0; k < bucket->n; k++) {
+            struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&bucket->entries[k])];
+            slot->gen += slot->gen & 1u;
+        }
+        cal->ring_count -= bucket->n;
+        bucket->n = 0;
+    }
+    ring_off(cal); /* its buckets' memory is kept */
+    cal->ring_retune = RING_MIN;
+    cal->ring_pulls = 0;
     cal->free_head = NO_SLOT;
     for (uint32_t s = cal->slots_used; s-- > 0;)
         calendar_free_slot(cal, s);
@@ -277,7 +459,8 @@ void calendar_reset(struct calendar *cal)
 
 int calendar_make_room(struct calendar *cal)
 {
-    assert(cal->free_head == NO_SLOT && cal->len + cal->has_front == cal->slots_used);
+    assert(cal->free_head == NO_SLOT &&
+           cal->len + cal->has_front + cal->ring_count == cal->slots_used);
     if (cal->slots_used == cal->cap && calendar_grow(cal) != 0)
         return -1;
     uint32_t s = cal->slots_used++;
@@ -294,7 +477,8 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle)
         return false;
     cal->slots[s].gen++;
     cal->cancelled++;
-    if (cal->cancelled >= PURGE_MIN && 2 * cal->cancelled > cal->len + cal->has_front)
+    if (cal->cancelled >= PURGE_MIN &&
+        2 * cal->cancelled > cal->len + cal->has_front + cal->ring_count)
         calendar_purge(cal);
     return true;
 }
@@ -302,7 +486,11 @@ bool calendar_cancel(struct calendar *cal, calendar_handle handle)
 double calendar_next_time(struct calendar *cal)
 {
     const struct calendar_entry *e;
-    while ((e = calendar_top(cal))) {
+    for (;;) {
+        if (cal->ring_count)
+            calendar_ring_settle(cal);
+        if (!(e = calendar_top(cal)))
+            break;
         uint32_t s = calendar_entry_slot(e);
         if (cal->slots[s].gen & 1u)
             return e->time;
@@ -319,7 +507,7 @@ double calendar_now(const struct calendar *cal)
 
 size_t calendar_size(const struct calendar *cal)
 {
-    return cal->len + cal->has_front - cal->cancelled;
+    return cal->len + cal->has_front + cal->ring_count - cal->cancelled;
 }
 
 int calendar_run(struct calendar *cal, double until, calendar_handler handler, void *ctx)

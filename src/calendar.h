@@ -33,14 +33,27 @@ struct calendar_slot { /* when the slot is free, kind links the free list */
     uint32_t gen;
 };
 
+struct calendar_bucket { /* entries of one stretch of the near future, in no order */
+    struct calendar_entry *entries;
+    uint32_t n, cap;
+};
+
 struct calendar {
     struct calendar_entry *heap;
     struct calendar_slot *slots;
     struct calendar_entry front; /* the earliest entry, when has_front */
     bool has_front;
-    size_t len;          /* entries in the heap: pending plus cancelled (the front apart) */
-    size_t cap;          /* room in heap and in slots, for len + has_front entries */
-    size_t cancelled;    /* cancelled entries still in the heap or the front */
+    size_t len;       /* entries in the heap: pending plus cancelled (the front apart) */
+    size_t cap;       /* room in heap and in slots, for every entry below */
+    size_t cancelled; /* cancelled entries still in the heap, the front or the ring */
+    /* The ring: CALENDAR_RING_BUCKETS buckets of the near future (ring_scale and ring_first
+     * say which); ring_count is 0 while it is off (ring_scale 0) */
+    struct calendar_bucket *ring;
+    size_t ring_count;   /* entries in the ring's buckets */
+    double ring_scale;   /* buckets per unit of time; 0 while off */
+    double ring_first;   /* the number of the first bucket (a whole number) */
+    size_t ring_retune;  /* the heap length at which the ring is (re)considered */
+    size_t ring_pulls;   /* entries to come out of the ring before a full bucket retunes it */
     uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
     uint32_t free_head;  /* first free slot below slots_used, or CALENDAR_NO_SLOT */
     uint64_t seq_key;    /* the next sequence number, shifted into place in a key */
@@ -57,6 +70,7 @@ struct calendar {
 
 #define CALENDAR_SLOT_BITS 26
 #define CALENDAR_NO_SLOT UINT32_MAX
+#define CALENDAR_RING_BUCKETS 1024
 
 /* Creates an empty calendar at time 0 with room for capacity_hint pending events
  * (it grows as needed). Returns NULL when out of memory. */
@@ -109,8 +123,18 @@ int calendar_make_room(struct calendar *cal);
 /* Puts e in the heap, up from a new hole at the end to its place. */
 void calendar_heap_insert(struct calendar *cal, struct calendar_entry e);
 
+/* calendar_heap_insert for a newly scheduled event: it may start the ring, or tune it. */
+void calendar_heap_add(struct calendar *cal, struct calendar_entry e);
+
 /* Removes the top of the heap, which holds two entries or more. */
 void calendar_heap_remove_top(struct calendar *cal);
+
+/* The ring: moves the buckets that are due into the heap (so that the earliest entry is
+ * the front or the heap's top); puts e in its bucket (returns 0, or -1 when out of
+ * memory); starts the ring, or tunes it anew, when the heap has grown. */
+void calendar_ring_settle(struct calendar *cal);
+int calendar_ring_put(struct calendar *cal, struct calendar_entry e, double x);
+void calendar_ring_tune(struct calendar *cal);
 
 static inline bool calendar_entry_less(const struct calendar_entry *a,
                                        const struct calendar_entry *b)
@@ -143,6 +167,14 @@ static inline const struct calendar_entry *calendar_top(const struct calendar *c
     return cal->has_front ? &cal->front : cal->len > 0 ? &cal->heap[0] : NULL;
 }
 
+/* Whether an event at `time` goes in the ring's buckets (never while it is off: its first
+ * bucket is then infinitely far). */
+static inline bool calendar_ring_has(const struct calendar *cal, double time)
+{
+    double x = time * cal->ring_scale;
+    return x >= cal->ring_first && x < cal->ring_first + CALENDAR_RING_BUCKETS;
+}
+
 /* Frees slot s and removes the earliest entry, whose slot it is. */
 static inline void calendar_drop_top(struct calendar *cal, uint32_t s)
 {
@@ -159,18 +191,17 @@ static inline void calendar_drop_top(struct calendar *cal, uint32_t s)
     }
 }
 
-/* Fetches the slot of the new earliest entry into the cache while the caller handles the
- * event just taken: in a large heap (the forms in the post of a campaign of millions) the
- * slots are reached in no order of memory. (The front's slot, and a small heap's, are in the
- * cache already.) */
-#define CALENDAR_PREFETCH_MIN 4096
-CALENDAR_INLINE void calendar_prefetch_top(const struct calendar *cal)
+/* With the ring on (large calendars): moves the buckets that are due into the heap, and
+ * fetches the slot of the earliest entry into the cache, so that it is there when the
+ * next pop reads it (the slots of a large calendar are reached in no order of memory). */
+CALENDAR_INLINE void calendar_ring_due(struct calendar *cal)
 {
+    const struct calendar_entry *e = calendar_top(cal);
+    if (!e || e->time * cal->ring_scale >= cal->ring_first)
+        calendar_ring_settle(cal);
 #if defined(__GNUC__)
-    if (cal->len >= CALENDAR_PREFETCH_MIN)
-        __builtin_prefetch(&cal->slots[calendar_entry_slot(&cal->heap[0])]);
-#else
-    (void)cal;
+    if ((e = calendar_top(cal)))
+        __builtin_prefetch(&cal->slots[calendar_entry_slot(e)]);
 #endif
 }
 
@@ -191,15 +222,26 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
     cal->seq_key += UINT64_C(1) << CALENDAR_SLOT_BITS;
     assert(cal->seq_key != 0); /* 2^38 - 1 schedules between resets */
     if (!cal->has_front && (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0]))) {
-        cal->front = e; /* before everything: the front */
+        cal->front = e; /* before everything but perhaps the ring: the front */
         cal->has_front = true;
+    } else if (calendar_ring_has(cal, time)) {
+        if (calendar_ring_put(cal, e, time * cal->ring_scale) != 0) {
+            slot->gen++; /* the slot goes back: the calendar is unchanged */
+            slot->kind = cal->free_head;
+            cal->free_head = s;
+            cal->seq_key -= UINT64_C(1) << CALENDAR_SLOT_BITS;
+            return -1;
+        }
     } else {
         if (cal->has_front && calendar_entry_less(&e, &cal->front)) {
             struct calendar_entry old = cal->front; /* the new front; the old one goes in */
             cal->front = e;
             e = old;
         }
-        calendar_heap_put(cal, e);
+        if (cal->len > 1)
+            calendar_heap_add(cal, e);
+        else
+            calendar_heap_put(cal, e);
     }
     if (handle)
         *handle = (uint64_t)gen << 32 | s;
@@ -211,6 +253,8 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
 CALENDAR_INLINE bool calendar_take(struct calendar *cal, double until, struct calendar_event *out)
 {
     const struct calendar_entry *e;
+    if (cal->ring_count)
+        calendar_ring_due(cal);
     while ((e = calendar_top(cal))) {
         double time = e->time;
         uint32_t s = calendar_entry_slot(e);
@@ -224,11 +268,14 @@ CALENDAR_INLINE bool calendar_take(struct calendar *cal, double until, struct ca
             slot->gen++;
             cal->now = time;
             calendar_drop_top(cal, s);
-            calendar_prefetch_top(cal);
+            if (cal->ring_count) /* for the next pop, while the caller handles this one */
+                calendar_ring_due(cal);
             return true;
         }
         cal->cancelled--;
         calendar_drop_top(cal, s);
+        if (cal->ring_count)
+            calendar_ring_due(cal);
     }
     return false;
 }

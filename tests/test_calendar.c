@@ -504,6 +504,174 @@ static void test_reference(void **state)
     gsl_rng_free(r);
 }
 
+/*
+ * The ring (calendar.c) at the scale that starts it: a campaign's mix of events --
+ * arrivals just ahead, data entry a little further, forms in the post one to three days
+ * ahead, ties on whole days, events far beyond the ring -- with cancels (a burst of them
+ * purges), peeks, and a reset. Checked without a reference scan: every event comes out
+ * once unless cancelled, at its time, and in increasing (time, scheduling order), which,
+ * with nothing left behind, makes each the least of those pending when it came out.
+ */
+enum { RING_OPS = 600000 };
+
+struct ring_ref {
+    double *time;
+    calendar_handle *handle;
+    unsigned char *status; /* 0 pending, 1 out, 2 cancelled (or reset) */
+    uint32_t *live;        /* pending ids, in no order */
+    size_t *pos;           /* where in live, while pending */
+    size_t n_live, n_issued;
+};
+
+static void ring_ref_drop(struct ring_ref *f, uint32_t id, unsigned char status)
+{
+    assert_int_equal(f->status[id], 0);
+    f->status[id] = status;
+    size_t p = f->pos[id];
+    f->live[p] = f->live[--f->n_live];
+    f->pos[f->live[p]] = p;
+}
+
+static double ring_time(gsl_rng *r, double now)
+{
+    double u = gsl_rng_uniform(r);
+    if (u < 0.4)
+        return now + 1.0 + 2.0 * gsl_rng_uniform(r); /* a form in the post */
+    if (u < 0.6)
+        return now + gsl_ran_exponential(r, 0.0125); /* data entry */
+    if (u < 0.8)
+        return now + gsl_ran_exponential(r, 1e-4); /* the next arrival */
+    if (u < 0.9)
+        return floor(now) + 1.0 + (double)gsl_rng_uniform_int(r, 3); /* ties */
+    return now + 50.0 + 100.0 * gsl_rng_uniform(r);                  /* beyond the ring */
+}
+
+static void test_ring(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20150202);
+    struct calendar *cal = calendar_create(16);
+    struct ring_ref f = {malloc(RING_OPS * sizeof *f.time),
+                         malloc(RING_OPS * sizeof *f.handle),
+                         calloc(RING_OPS, 1),
+                         malloc(RING_OPS * sizeof *f.live),
+                         malloc(RING_OPS * sizeof *f.pos),
+                         0,
+                         0};
+    assert_non_null(cal);
+    assert_true(f.time && f.handle && f.status && f.live && f.pos);
+    double last_time = -1.0;
+    uint32_t last_id = 0;
+    size_t ring_on = 0, most = 0, purged = 0;
+    for (size_t op = 0; op < RING_OPS; op++) {
+        /* Grow to tens of thousands pending, shrink, burst-cancel, reset, grow, drain. */
+        double p_schedule = op < 200000 ? 0.6 : op < 300000 ? 0.42 : op < 400000 ? 0.6 : 0.3;
+        if (op == 250000) { /* cancel three in four: the purge goes through the ring */
+            size_t before = calendar_size(cal);
+            while (4 * f.n_live > before) {
+                uint32_t id = f.live[gsl_rng_uniform_int(r, f.n_live)];
+                assert_true(calendar_cancel(cal, f.handle[id]));
+                ring_ref_drop(&f, id, 2);
+            }
+            purged = before;
+        }
+        if (op == 350000) {
+            calendar_reset(cal);
+            while (f.n_live)
+                ring_ref_drop(&f, f.live[0], 2);
+            last_time = -1.0;
+        }
+        double u = gsl_rng_uniform(r);
+        if (u < p_schedule) {
+            uint32_t id = (uint32_t)f.n_issued++;
+            f.time[id] = ring_time(r, calendar_now(cal));
+            assert_int_equal(calendar_schedule(cal, f.time[id], 7, id, &f.handle[id]), 0);
+            f.pos[id] = f.n_live;
+            f.live[f.n_live++] = id;
+        } else if (u < p_schedule + 0.03 && f.n_live > 0) {
+            uint32_t id = f.live[gsl_rng_uniform_int(r, f.n_live)];
+            assert_true(calendar_cancel(cal, f.handle[id]));
+            assert_false(calendar_cancel(cal, f.handle[id]));
+            ring_ref_drop(&f, id, 2);
+        } else {
+            struct calendar_event ev;
+            if (f.n_live == 0) {
+                assert_false(calendar_pop(cal, &ev));
+                continue;
+            }
+            double peek = op % 5 == 0 ? calendar_next_time(cal) : NAN;
+            assert_true(calendar_pop(cal, &ev));
+            uint32_t id = ev.subject;
+            assert_true(id < f.n_issued);
+            assert_true(ev.time == f.time[id]);
+            assert_true(op % 5 != 0 || ev.time == peek);
+            assert_true(ev.time > last_time || (ev.time == last_time && id > last_id));
+            ring_ref_drop(&f, id, 1);
+            last_time = ev.time;
+            last_id = id;
+        }
+        ring_on += cal->ring_count > 0;
+        most = f.n_live > most ? f.n_live : most;
+        if (op % 1000 == 0)
+            assert_int_equal(calendar_size(cal), f.n_live);
+    }
+    struct calendar_event ev = {0};
+    while (f.n_live) {
+        assert_true(calendar_pop(cal, &ev));
+        assert_true(ev.time > last_time || (ev.time == last_time && ev.subject > last_id));
+        ring_ref_drop(&f, ev.subject, 1);
+        last_time = ev.time;
+        last_id = ev.subject;
+    }
+    assert_false(calendar_pop(cal, &ev));
+    /* The ring held events most of the time, with tens of thousands pending. */
+    assert_true(ring_on > RING_OPS / 2);
+    assert_true(most > 20000 && purged > 10000);
+    free(f.time);
+    free(f.handle);
+    free(f.status);
+    free(f.live);
+    free(f.pos);
+    calendar_destroy(cal);
+    gsl_rng_free(r);
+}
+
+/* An event beyond the ring, scheduled when only the ring holds events, is the earliest of
+ * the heap and the front, but not of all: the ring's buckets come out before it. */
+static void test_ring_front(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2015);
+    struct calendar *cal = calendar_create(16);
+    assert_non_null(cal);
+    enum { FORMS = 4000, FAR = 99999 };
+    bool placed = false;
+    for (uint32_t i = 0; i < FORMS; i++) {
+        assert_int_equal(calendar_schedule(cal, 1.0 + 2.0 * gsl_rng_uniform(r), 0, i, NULL), 0);
+        if (!placed && cal->len == 0 && !cal->has_front && cal->ring_count > 0) {
+            assert_int_equal(calendar_schedule(cal, 1000.0, 0, FAR, NULL), 0);
+            placed = true;
+        }
+    }
+    assert_true(placed); /* the ring started, and took all there was */
+    double last = 0.0;
+    size_t popped = 0;
+    struct calendar_event ev = {0};
+    while (calendar_pop(cal, &ev)) {
+        assert_true(ev.time >= last);
+        last = ev.time;
+        if (ev.subject == FAR)
+            break;
+        popped++;
+    }
+    assert_int_equal(ev.subject, FAR);
+    assert_int_equal(popped, FORMS);
+    calendar_destroy(cal);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_cancel),       cmocka_unit_test(test_cancel_most),
         cmocka_unit_test(test_reset),        cmocka_unit_test(test_run),
         cmocka_unit_test(test_reference),    cmocka_unit_test(test_front),
+        cmocka_unit_test(test_ring),         cmocka_unit_test(test_ring_front),
     };
     return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }
