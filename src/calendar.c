@@ -51,8 +51,8 @@
  * calendar_entry_less does, so that a sift down picks the least of four children with
  * arithmetic rather than branches (which child is least is a coin toss the processor
  * cannot predict: guessing wrong three times a level cost more than the level's memory).
- * Times are never negative and never NaN, and -0 is stored as +0: the bits of such a
- * double grow with it.
+ * Times are never negative and never NaN: the bits of such a double, its sign bit
+ * cleared (-0 is 0), grow with it.
  */
 #if defined(__SIZEOF_INT128__)
 typedef unsigned __int128 rank_t;
@@ -61,7 +61,7 @@ static inline rank_t rank(const struct calendar_entry *e)
 {
     uint64_t bits;
     memcpy(&bits, &e->time, sizeof bits);
-    return (rank_t)bits << 64 | e->key;
+    return (rank_t)(bits & ~(UINT64_C(1) << 63)) << 64 | e->key;
 }
 
 /* The index, i or j, of the lesser rank, which goes to *r. */

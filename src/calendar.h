@@ -218,7 +218,7 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
     slot->gen = gen;
     slot->kind = kind;
     slot->subject = subject;
-    struct calendar_entry e = {time + 0.0, cal->seq_key | s}; /* -0 becomes +0 (calendar.c) */
+    struct calendar_entry e = {time, cal->seq_key | s};
     cal->seq_key += UINT64_C(1) << CALENDAR_SLOT_BITS;
     assert(cal->seq_key != 0); /* 2^38 - 1 schedules between resets */
     if (!cal->has_front && (cal->len == 0 || calendar_entry_less(&e, &cal->heap[0]))) {
