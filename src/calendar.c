@@ -171,6 +171,21 @@ static void heapify(struct calendar *cal)
             calendar_sift_down(cal->heap, n, i, cal->heap[i]);
 }
 
+/* Keeps the pending entries of a[0..n), in order, freeing the slots of the cancelled ones;
+ * returns how many are kept. */
+static size_t keep_pending(struct calendar *cal, struct calendar_entry *a, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t s = calendar_entry_slot(&a[i]);
+        if (cal->slots[s].gen & 1u)
+            a[kept++] = a[i];
+        else
+            calendar_free_slot(cal, s);
+    }
+    return kept;
+}
+
 /* Drops every cancelled entry and rebuilds the heap: O(len + ring_count). */
 static void calendar_purge(struct calendar *cal)
 {
@@ -181,25 +196,10 @@ static void calendar_purge(struct calendar *cal)
             cal->has_front = false;
         }
     }
-    size_t n = 0;
-    for (size_t i = 0; i < cal->len; i++) {
-        uint32_t s = calendar_entry_slot(&cal->heap[i]);
-        if (cal->slots[s].gen & 1u)
-            cal->heap[n++] = cal->heap[i];
-        else
-            calendar_free_slot(cal, s);
-    }
-    cal->len = n;
+    cal->len = keep_pending(cal, cal->heap, cal->len);
     for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
         struct calendar_bucket *bucket = &cal->ring[b];
-        uint32_t kept = 0;
-        for (uint32_t k = 0; k < bucket->n; k++) {
-            uint32_t s = calendar_entry_slot(&bucket->entries[k]);
-            if (cal->slots[s].gen & 1u)
-                bucket->entries[kept++] = bucket->entries[k];
-            else
-                calendar_free_slot(cal, s);
-        }
+        uint32_t kept = (uint32_t)keep_pending(cal, bucket->entries, bucket->n);
         cal->ring_count -= bucket->n - kept;
         bucket->n = kept;
     }
