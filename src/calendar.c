@@ -300,6 +300,8 @@ void calendar_ring_tune(struct calendar *cal)
     }
     for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
         struct calendar_bucket *bucket = &cal->ring[b];
+        if (bucket->n == 0)
+            continue; /* (entries may be NULL) */
         memcpy(cal->heap + cal->len, bucket->entries, bucket->n * sizeof *bucket->entries);
         cal->len += bucket->n;
         cal->ring_count -= bucket->n;
