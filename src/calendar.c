@@ -239,9 +239,10 @@ static void ring_off(struct calendar *cal)
     cal->ring_first = INFINITY; /* no time is in a bucket */
 }
 
-int calendar_ring_put(struct calendar *cal, struct calendar_entry e, double x)
+int calendar_ring_put(struct calendar *cal, struct calendar_entry e)
 {
-    struct calendar_bucket *b = &cal->ring[(size_t)x & (CALENDAR_RING_BUCKETS - 1)];
+    size_t number = (size_t)(e.time * cal->ring_scale);
+    struct calendar_bucket *b = &cal->ring[number & (CALENDAR_RING_BUCKETS - 1)];
     if (b->n == b->cap) {
         uint32_t cap = b->cap ? 2 * b->cap : RING_BUCKET_FIRST;
         struct calendar_entry *entries = realloc(b->entries, cap * sizeof *entries);
@@ -259,7 +260,7 @@ void calendar_ring_settle(struct calendar *cal)
 {
     while (cal->ring_count) {
         const struct calendar_entry *top = calendar_top(cal);
-        if (top && top->time * cal->ring_scale < cal->ring_first)
+        if (top && !calendar_ring_reached(cal, top->time))
             return;
         struct calendar_bucket *b =
             &cal->ring[(size_t)cal->ring_first & (CALENDAR_RING_BUCKETS - 1)];
@@ -267,11 +268,11 @@ void calendar_ring_settle(struct calendar *cal)
         if (b->n == 0)
             continue;
         if (cal->has_front) { /* it may be after some of the bucket's */
-            calendar_heap_put(cal, cal->front);
+            calendar_heap_insert(cal, cal->front);
             cal->has_front = false;
         }
-        for (uint32_t k = 0; k < b->n; k++)
-            calendar_heap_put(cal, b->entries[k]);
+        for (uint32_t k = 0; k < b->n; k++) /* (not calendar_heap_add: no tuning midway) */
+            calendar_heap_insert(cal, b->entries[k]);
         cal->ring_count -= b->n;
         bool full = b->n > RING_TOO_FULL;
         cal->ring_pulls = cal->ring_pulls > b->n ? cal->ring_pulls - b->n : 0;
@@ -332,11 +333,8 @@ void calendar_ring_tune(struct calendar *cal)
         size_t kept = 0;
         for (size_t i = 0; i < n; i++) {
             struct calendar_entry e = cal->heap[i];
-            double x = e.time * scale;
-            if (x >= first && x < first + CALENDAR_RING_BUCKETS &&
-                calendar_ring_put(cal, e, x) == 0)
-                continue;
-            cal->heap[kept++] = e;
+            if (!calendar_ring_has(cal, e.time) || calendar_ring_put(cal, e) != 0)
+                cal->heap[kept++] = e;
         }
         cal->len = kept;
     }
@@ -490,7 +488,7 @@ double calendar_next_time(struct calendar *cal)
     const struct calendar_entry *e;
     for (;;) {
         if (cal->ring_count)
-            calendar_ring_settle(cal);
+            calendar_ring_due(cal);
         if (!(e = calendar_top(cal)))
             break;
         uint32_t s = calendar_entry_slot(e);

@@ -123,7 +123,7 @@ int calendar_make_room(struct calendar *cal);
 /* Puts e in the heap, up from a new hole at the end to its place. */
 void calendar_heap_insert(struct calendar *cal, struct calendar_entry e);
 
-/* calendar_heap_insert for a newly scheduled event: it may start the ring, or tune it. */
+/* calendar_heap_insert, then the ring started or tuned anew if the heap has grown so far. */
 void calendar_heap_add(struct calendar *cal, struct calendar_entry e);
 
 /* Removes the top of the heap, which holds two entries or more. */
@@ -133,7 +133,7 @@ void calendar_heap_remove_top(struct calendar *cal);
  * the front or the heap's top); puts e in its bucket (returns 0, or -1 when out of
  * memory); starts the ring, or tunes it anew, when the heap has grown. */
 void calendar_ring_settle(struct calendar *cal);
-int calendar_ring_put(struct calendar *cal, struct calendar_entry e, double x);
+int calendar_ring_put(struct calendar *cal, struct calendar_entry e);
 void calendar_ring_tune(struct calendar *cal);
 
 static inline bool calendar_entry_less(const struct calendar_entry *a,
@@ -151,7 +151,7 @@ static inline uint32_t calendar_entry_slot(const struct calendar_entry *e)
 static inline void calendar_heap_put(struct calendar *cal, struct calendar_entry e)
 {
     if (cal->len > 1) {
-        calendar_heap_insert(cal, e);
+        calendar_heap_add(cal, e);
     } else if (cal->len == 1 && calendar_entry_less(&e, &cal->heap[0])) {
         cal->heap[1] = cal->heap[0];
         cal->heap[0] = e;
@@ -167,8 +167,13 @@ static inline const struct calendar_entry *calendar_top(const struct calendar *c
     return cal->has_front ? &cal->front : cal->len > 0 ? &cal->heap[0] : NULL;
 }
 
-/* Whether an event at `time` goes in the ring's buckets (never while it is off: its first
- * bucket is then infinitely far). */
+/* Whether `time` is not before the ring's first bucket (never while the ring is off: its
+ * first bucket is then infinitely far), and whether it falls in one of its buckets. */
+static inline bool calendar_ring_reached(const struct calendar *cal, double time)
+{
+    return time * cal->ring_scale >= cal->ring_first;
+}
+
 static inline bool calendar_ring_has(const struct calendar *cal, double time)
 {
     double x = time * cal->ring_scale;
@@ -197,7 +202,7 @@ static inline void calendar_drop_top(struct calendar *cal, uint32_t s)
 CALENDAR_INLINE void calendar_ring_due(struct calendar *cal)
 {
     const struct calendar_entry *e = calendar_top(cal);
-    if (!e || e->time * cal->ring_scale >= cal->ring_first)
+    if (!e || calendar_ring_reached(cal, e->time))
         calendar_ring_settle(cal);
 #if defined(__GNUC__)
     if ((e = calendar_top(cal)))
@@ -225,7 +230,7 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
         cal->front = e; /* before everything but perhaps the ring: the front */
         cal->has_front = true;
     } else if (calendar_ring_has(cal, time)) {
-        if (calendar_ring_put(cal, e, time * cal->ring_scale) != 0) {
+        if (calendar_ring_put(cal, e) != 0) {
             slot->gen++; /* the slot goes back: the calendar is unchanged */
             slot->kind = cal->free_head;
             cal->free_head = s;
@@ -238,10 +243,7 @@ CALENDAR_INLINE int calendar_schedule(struct calendar *cal, double time, uint32_
             cal->front = e;
             e = old;
         }
-        if (cal->len > 1)
-            calendar_heap_add(cal, e);
-        else
-            calendar_heap_put(cal, e);
+        calendar_heap_put(cal, e);
     }
     if (handle)
         *handle = (uint64_t)gen << 32 | s;
