@@ -20,12 +20,15 @@ int main(int argc, char **argv)
     }
     char expected[64], clerks[64];
     double n = atof(argv[2]);
-    /* Scale the clerks with the campaign so the paper path carries its share. */
+    /* Scale the clerks with the campaign so the paper path carries its share. Every size
+     * runs the same model, the scenario's estimates: with its fitted uncertainty, each
+     * replication would draw its own parameters, and a campaign of millions, one
+     * replication, would be timed on one draw against the thousand of a small one. */
     snprintf(expected, sizeof expected, "registration.expected=%s", argv[2]);
     snprintf(clerks, sizeof clerks, "paper.clerks=%.0f", n / 2000 + 1);
-    const char *sets[] = {expected, clerks};
+    const char *sets[] = {expected, clerks, "uncertainty.parameters=", "uncertainty.covariance="};
     struct error err = {0};
-    struct scenario *sc = scenario_load(argv[1], sets, 2, &err);
+    struct scenario *sc = scenario_load(argv[1], sets, sizeof sets / sizeof *sets, &err);
     if (!sc) {
         fprintf(stderr, "households: %s:%d: %s: %s\n", err.file, err.line, err.key, err.message);
         return 2;
