@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "memory.h"
 
 /*
  * Layout. The heap holds 16-byte entries ordered by (time, key), where
@@ -186,6 +187,82 @@ static size_t keep_pending(struct calendar *cal, struct calendar_entry *a, size_
     return kept;
 }
 
+/*
+ * The ring's buckets (below) hold their entries in chunks of CHUNK_ENTRIES, linked, cut
+ * from blocks of a huge page each: a bucket takes a chunk when its last is full and gives
+ * them all back when it is emptied, so the ring holds memory for the entries it holds at
+ * most, on few pages, rather than each of its buckets an array as long as it ever was.
+ * The first chunk of a block is not handed out: it links the blocks, for freeing.
+ */
+#define CHUNK_ENTRIES 63
+#define BLOCK_BYTES MEMORY_LARGE
+#define BLOCK_CHUNKS (BLOCK_BYTES / sizeof(struct calendar_chunk))
+
+struct calendar_chunk {
+    struct calendar_entry e[CHUNK_ENTRIES];
+    struct calendar_chunk *next;
+    uint32_t n;
+};
+_Static_assert(sizeof(struct calendar_chunk) == 1024, "a chunk in 1 KiB");
+
+/* An empty chunk, or NULL when out of memory. */
+static struct calendar_chunk *chunk_take(struct calendar *cal)
+{
+    struct calendar_chunk *c = cal->spare_chunks;
+    if (c) {
+        cal->spare_chunks = c->next;
+    } else {
+        if (!cal->chunk_block || cal->chunks_cut == BLOCK_CHUNKS) {
+            struct calendar_chunk *block = memory_grow(NULL, 0, BLOCK_BYTES);
+            if (!block)
+                return NULL;
+            block[0].next = cal->chunk_block;
+            cal->chunk_block = block;
+            cal->chunks_cut = 1;
+        }
+        c = &cal->chunk_block[cal->chunks_cut++];
+    }
+    c->next = NULL;
+    c->n = 0;
+    return c;
+}
+
+/* Empties bucket b (whose entries have gone elsewhere), its chunks back to the spares. */
+static void bucket_clear(struct calendar *cal, struct calendar_bucket *b)
+{
+    if (b->first) {
+        b->last->next = cal->spare_chunks;
+        cal->spare_chunks = b->first;
+    }
+    cal->ring_count -= b->n;
+    *b = (struct calendar_bucket){0};
+}
+
+/* Keeps the pending entries of bucket b, freeing the slots of the cancelled ones and giving
+ * back the chunks left empty (the others may be left part full: new entries go to the
+ * last). */
+static void bucket_keep_pending(struct calendar *cal, struct calendar_bucket *b)
+{
+    struct calendar_chunk **link = &b->first, *last = NULL, *next;
+    uint32_t kept = 0;
+    for (struct calendar_chunk *c = b->first; c; c = next) {
+        next = c->next;
+        c->n = (uint32_t)keep_pending(cal, c->e, c->n);
+        if (c->n == 0) {
+            c->next = cal->spare_chunks;
+            cal->spare_chunks = c;
+        } else {
+            *link = last = c;
+            link = &c->next;
+            kept += c->n;
+        }
+    }
+    *link = NULL;
+    b->last = last;
+    cal->ring_count -= b->n - kept;
+    b->n = kept;
+}
+
 /* Drops every cancelled entry and rebuilds the heap: O(len + ring_count). */
 static void calendar_purge(struct calendar *cal)
 {
@@ -197,12 +274,8 @@ static void calendar_purge(struct calendar *cal)
         }
     }
     cal->len = keep_pending(cal, cal->heap, cal->len);
-    for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
-        struct calendar_bucket *bucket = &cal->ring[b];
-        uint32_t kept = (uint32_t)keep_pending(cal, bucket->entries, bucket->n);
-        cal->ring_count -= bucket->n - kept;
-        bucket->n = kept;
-    }
+    for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++)
+        bucket_keep_pending(cal, &cal->ring[b]);
     cal->cancelled = 0;
     heapify(cal);
 }
@@ -228,7 +301,6 @@ static void calendar_purge(struct calendar *cal)
  * have come out of the ring since the last.
  */
 #define RING_MIN 2048
-#define RING_BUCKET_FIRST 64 /* entries a bucket has room for at first */
 #define RING_TOO_FULL 512
 #define RING_SAMPLE 255
 #define RING_NUMBER_LIMIT 4503599627370496.0 /* 2^52: bucket numbers stay whole doubles */
@@ -243,15 +315,19 @@ int calendar_ring_put(struct calendar *cal, struct calendar_entry e)
 {
     size_t number = (size_t)(e.time * cal->ring_scale);
     struct calendar_bucket *b = &cal->ring[number & (CALENDAR_RING_BUCKETS - 1)];
-    if (b->n == b->cap) {
-        uint32_t cap = b->cap ? 2 * b->cap : RING_BUCKET_FIRST;
-        struct calendar_entry *entries = realloc(b->entries, cap * sizeof *entries);
-        if (!entries || cap < b->cap)
+    struct calendar_chunk *c = b->last;
+    if (!c || c->n == CHUNK_ENTRIES) {
+        struct calendar_chunk *fresh = chunk_take(cal);
+        if (!fresh)
             return -1;
-        b->entries = entries;
-        b->cap = cap;
+        if (c)
+            c->next = fresh;
+        else
+            b->first = fresh;
+        b->last = c = fresh;
     }
-    b->entries[b->n++] = e;
+    c->e[c->n++] = e;
+    b->n++;
     cal->ring_count++;
     return 0;
 }
@@ -271,12 +347,12 @@ void calendar_ring_settle(struct calendar *cal)
             calendar_heap_insert(cal, cal->front);
             cal->has_front = false;
         }
-        for (uint32_t k = 0; k < b->n; k++) /* (not calendar_heap_add: no tuning midway) */
-            calendar_heap_insert(cal, b->entries[k]);
-        cal->ring_count -= b->n;
+        for (const struct calendar_chunk *c = b->first; c; c = c->next)
+            for (uint32_t k = 0; k < c->n; k++) /* (not calendar_heap_add: no tuning midway) */
+                calendar_heap_insert(cal, c->e[k]);
         bool full = b->n > RING_TOO_FULL;
         cal->ring_pulls = cal->ring_pulls > b->n ? cal->ring_pulls - b->n : 0;
-        b->n = 0;
+        bucket_clear(cal, b);
         if (full && cal->ring_pulls == 0)
             calendar_ring_tune(cal);
     }
@@ -301,12 +377,11 @@ void calendar_ring_tune(struct calendar *cal)
     }
     for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
         struct calendar_bucket *bucket = &cal->ring[b];
-        if (bucket->n == 0)
-            continue; /* (entries may be NULL) */
-        memcpy(cal->heap + cal->len, bucket->entries, bucket->n * sizeof *bucket->entries);
-        cal->len += bucket->n;
-        cal->ring_count -= bucket->n;
-        bucket->n = 0;
+        for (const struct calendar_chunk *c = bucket->first; c; c = c->next) {
+            memcpy(cal->heap + cal->len, c->e, c->n * sizeof *c->e);
+            cal->len += c->n;
+        }
+        bucket_clear(cal, bucket);
     }
     assert(cal->ring_count == 0);
     ring_off(cal);
@@ -373,7 +448,8 @@ static int calendar_grow(struct calendar *cal)
     memcpy(heap, cal->heap, cal->len * sizeof *heap);
     heap_free(cal->heap);
     cal->heap = heap;
-    struct calendar_slot *slots = realloc(cal->slots, cap * sizeof *slots);
+    struct calendar_slot *slots =
+        memory_grow(cal->slots, cal->cap * sizeof *slots, cap * sizeof *slots);
     if (!slots)
         return -1;
     cal->slots = slots;
@@ -389,13 +465,17 @@ struct calendar *calendar_create(size_t capacity_hint)
     size_t cap = capacity_hint < MIN_CAPACITY ? MIN_CAPACITY : capacity_hint;
     if (cap > SLOT_LIMIT)
         cap = SLOT_LIMIT;
+    cal->cap = cap;
+    cal->ring = NULL;
+    cal->spare_chunks = NULL;
+    cal->chunk_block = NULL;
+    cal->chunks_cut = 0;
     cal->heap = heap_alloc(cap);
-    cal->slots = malloc(cap * sizeof *cal->slots);
+    cal->slots = memory_grow(NULL, 0, cap * sizeof *cal->slots);
     if (!cal->heap || !cal->slots) {
         calendar_destroy(cal);
         return NULL;
     }
-    cal->cap = cap;
     cal->has_front = false;
     cal->len = 0;
     cal->cancelled = 0;
@@ -403,7 +483,6 @@ struct calendar *calendar_create(size_t capacity_hint)
     cal->free_head = NO_SLOT;
     cal->seq_key = 0;
     cal->now = 0.0;
-    cal->ring = NULL;
     cal->ring_count = 0;
     cal->ring_retune = RING_MIN;
     cal->ring_pulls = 0;
@@ -416,10 +495,11 @@ void calendar_destroy(struct calendar *cal)
     if (!cal)
         return;
     heap_free(cal->heap);
-    free(cal->slots);
-    if (cal->ring)
-        for (size_t b = 0; b < CALENDAR_RING_BUCKETS; b++)
-            free(cal->ring[b].entries);
+    memory_free(cal->slots, cal->cap * sizeof *cal->slots);
+    for (struct calendar_chunk *block = cal->chunk_block, *older; block; block = older) {
+        older = block[0].next;
+        memory_free(block, BLOCK_BYTES);
+    }
     free(cal->ring);
     free(cal);
 }
@@ -437,14 +517,14 @@ void calendar_reset(struct calendar *cal)
     }
     for (size_t b = 0; cal->ring_count && b < CALENDAR_RING_BUCKETS; b++) {
         struct calendar_bucket *bucket = &cal->ring[b];
-        for (uint32_t k = 0; k < bucket->n; k++) {
-            struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&bucket->entries[k])];
-            slot->gen += slot->gen & 1u;
-        }
-        cal->ring_count -= bucket->n;
-        bucket->n = 0;
+        for (const struct calendar_chunk *c = bucket->first; c; c = c->next)
+            for (uint32_t k = 0; k < c->n; k++) {
+                struct calendar_slot *slot = &cal->slots[calendar_entry_slot(&c->e[k])];
+                slot->gen += slot->gen & 1u;
+            }
+        bucket_clear(cal, bucket);
     }
-    ring_off(cal); /* its buckets' memory is kept */
+    ring_off(cal); /* its chunks are kept, for reuse */
     cal->ring_retune = RING_MIN;
     cal->ring_pulls = 0;
     cal->free_head = NO_SLOT;

@@ -33,9 +33,11 @@ struct calendar_slot { /* when the slot is free, kind links the free list */
     uint32_t gen;
 };
 
+struct calendar_chunk; /* a few dozen entries of a bucket (calendar.c) */
+
 struct calendar_bucket { /* entries of one stretch of the near future, in no order */
-    struct calendar_entry *entries;
-    uint32_t n, cap;
+    struct calendar_chunk *first, *last; /* a list of chunks; entries go to the last */
+    uint32_t n;                          /* entries in the bucket */
 };
 
 struct calendar {
@@ -54,6 +56,9 @@ struct calendar {
     double ring_first;   /* the number of the first bucket (a whole number) */
     size_t ring_retune;  /* the heap length at which the ring is (re)considered */
     size_t ring_pulls;   /* entries to come out of the ring before a full bucket retunes it */
+    struct calendar_chunk *spare_chunks; /* chunks no bucket holds, linked */
+    struct calendar_chunk *chunk_block;  /* the block chunks are being cut from, if any: */
+    size_t chunks_cut;                   /* chunks cut from it so far */
     uint32_t slots_used; /* slots ever handed out since creation (the rest are uninitialised) */
     uint32_t free_head;  /* first free slot below slots_used, or CALENDAR_NO_SLOT */
     uint64_t seq_key;    /* the next sequence number, shifted into place in a key */
