@@ -276,19 +276,24 @@ int model_on_accept(struct model *m, uint32_t r, double t)
     (*metric(m, m->rec[r].round, M_ACCEPTED))++;
     count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
     trace(m, t, "accept", i, is_paper(h), "");
-    return line_push(m, LINE_COOLED, t + m->sc->switching.cooling_off_days, r, true);
+    /* Only a household that cancels has anything happen when its cooling off ends: the
+     * others join the line of transfers now, due when they would have joined it then plus
+     * the transfer's days (the same sum, so the same time to the last bit), and their
+     * records are not reached a time more in between. */
+    double cooled = t + m->sc->switching.cooling_off_days;
+    if (h->flags & HH_CANCELS)
+        return line_push(m, LINE_COOLED, cooled, r, true);
+    return line_push(m, LINE_TRANSFERRED, cooled + m->sc->switching.transfer_days, r, true);
 }
 
 int model_on_cooled(struct model *m, uint32_t r, double t)
 {
     struct household *h = &m->rec[r].h;
     uint32_t i = m->rec[r].hh;
-    if (h->flags & HH_CANCELS) {
-        (*metric(m, m->rec[r].round, M_CANCELLED))++;
-        trace(m, t, "cancel", i, is_paper(h), "");
-        return model_finish(m, i, h, r, ST_CANCELLED, t);
-    }
-    return line_push(m, LINE_TRANSFERRED, t + m->sc->switching.transfer_days, r, true);
+    assert(h->flags & HH_CANCELS); /* (no other household waits in this line) */
+    (*metric(m, m->rec[r].round, M_CANCELLED))++;
+    trace(m, t, "cancel", i, is_paper(h), "");
+    return model_finish(m, i, h, r, ST_CANCELLED, t);
 }
 
 int model_on_transferred(struct model *m, uint32_t r, double t)

@@ -47,9 +47,10 @@ enum event_kind {
     EV_KNOWN_FORM,   /* a live forecast's observed paper form, received */
 };
 
-/* Events after a fixed delay (cooling off, transfer), and the acceptances an auction's
- * offers bring (one batch, sorted once), wait in event lines, not the heap (eventline.h).
- * An item's subject is the household, its tag the household's record. */
+/* Events after a fixed delay (the end of cooling off for those who cancel then; the
+ * transfer, from acceptance, for the others), and the acceptances an auction's offers bring
+ * (one batch, sorted once), wait in event lines, not the heap (eventline.h). An item's
+ * subject is the household, its tag the household's record. */
 enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
 
 /* A household's place in its current registration. Final states come last. */
@@ -57,9 +58,10 @@ enum state {
     ST_NEW,
     ST_PAPER,    /* form in the post, or waiting for or in data entry */
     ST_ENTERED,  /* registered, waiting for the auction */
-    ST_OFFERED,  /* will accept at its accept event, then cool off and transfer: where it
-                  * is on that way, its record's line says (so that the three events of
-                  * a switch, in no order of memory, touch the household only at its end) */
+    ST_OFFERED,  /* will accept at its accept event, then cool off and transfer (or
+                  * cancel): where it is on that way, its record's line says (so that the
+                  * events of a switch, in no order of memory, touch the household only at
+                  * its end) */
     ST_SWITCHED, /* finals from here */
     ST_DECLINED,
     ST_CANCELLED,
