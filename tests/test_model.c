@@ -83,9 +83,11 @@ static void test_accounting(void **state)
         "rounds.return_prob=0.9",  "auction.reserve_margin=160"};
     struct run r;
     run(&r, sets, sizeof sets / sizeof *sets, 20);
-    double failed_lots = 0, late = 0, no_offer = 0;
+    double failed_lots = 0, late = 0, no_offer = 0, accepted = 0, cancelled = 0;
     for (int i = 0; i < 20; i++) {
         for (int k = 0; k < 4; k++) {
+            accepted += get(&r, i, k, M_ACCEPTED);
+            cancelled += get(&r, i, k, M_CANCELLED);
             double reg = get(&r, i, k, M_REGISTERED);
             double finals = get(&r, i, k, M_SWITCHED) + get(&r, i, k, M_DECLINED) +
                             get(&r, i, k, M_CANCELLED) + get(&r, i, k, M_FAILED) +
@@ -106,6 +108,10 @@ static void test_accounting(void **state)
         }
         late += get(&r, i, 3, M_PAPER_LATE);
     }
+    /* Whether a household will cancel is drawn at its offer, apart from whether it accepts:
+     * the cancellations thin the acceptances binomially (within 4 standard deviations). */
+    assert_true(accepted > 1000);
+    assert_true(fabs(cancelled / accepted - 0.2) < 4 * sqrt(0.2 * 0.8 / accepted));
     /* the scenario must really reach the rare paths */
     assert_true(failed_lots > 0);
     assert_true(no_offer > 0);

@@ -195,7 +195,16 @@ make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r, int rou
     if ((r = model_record_keep(m, i, h, r)) == NO_RECORD)
         return -1;
     m->rec[r].round = (uint16_t)round;
-    return line_push(m, LINE_ACCEPT, receipt + wait, r, false); /* sorted after the offers */
+    /* The acceptance is counted now, on the day it will come: the counts are read only at
+     * the end. Its event, in its place in time, then just passes the household on, told
+     * by the item whether it will cancel, without reaching the record. */
+    double accepted = receipt + wait;
+    (*metric(m, round, M_ACCEPTED))++;
+    count_daily(m, accepted, DAILY_ACCEPTED_ONLINE, h);
+    assert(r < ACCEPT_CANCELS);
+    uint32_t tag = r | (h->flags & HH_CANCELS ? ACCEPT_CANCELS : 0);
+    return eventline_push(&m->lines[LINE_ACCEPT], m->cal, accepted, i, tag,
+                          false); /* sorted after the offers */
 }
 
 /* Orders drawn households by number (qsort). */
@@ -269,21 +278,20 @@ int model_on_auction(struct model *m, int round, double t)
     return 0;
 }
 
-int model_on_accept(struct model *m, uint32_t r, double t)
+int model_on_accept(struct model *m, uint32_t i, uint32_t tag, double t)
 {
-    struct household *h = &m->rec[r].h;
-    uint32_t i = m->rec[r].hh;
-    (*metric(m, m->rec[r].round, M_ACCEPTED))++;
-    count_daily(m, t, DAILY_ACCEPTED_ONLINE, h);
-    trace(m, t, "accept", i, is_paper(h), "");
+    uint32_t r = tag & ~ACCEPT_CANCELS;
+    if (m->trace)
+        trace(m, t, "accept", i, is_paper(&m->rec[r].h), "");
     /* Only a household that cancels has anything happen when its cooling off ends: the
      * others join the line of transfers now, due when they would have joined it then plus
      * the transfer's days (the same sum, so the same time to the last bit), and their
      * records are not reached a time more in between. */
     double cooled = t + m->sc->switching.cooling_off_days;
-    if (h->flags & HH_CANCELS)
-        return line_push(m, LINE_COOLED, cooled, r, true);
-    return line_push(m, LINE_TRANSFERRED, cooled + m->sc->switching.transfer_days, r, true);
+    if (tag & ACCEPT_CANCELS)
+        return eventline_push(&m->lines[LINE_COOLED], m->cal, cooled, i, r, true);
+    return eventline_push(&m->lines[LINE_TRANSFERRED], m->cal,
+                          cooled + m->sc->switching.transfer_days, i, r, true);
 }
 
 int model_on_cooled(struct model *m, uint32_t r, double t)

@@ -64,13 +64,14 @@ static int dispatch(struct model *m, const struct calendar_event *ev)
         if (eventline_pop(&m->lines[s], m->cal, &item))
             return -1;
         const struct eventline_item *ahead = eventline_peek(&m->lines[s], PREFETCH_AHEAD);
-        if (ahead) {
+        if (ahead && s != LINE_ACCEPT) { /* an acceptance reaches neither */
             PREFETCH(&m->rec[ahead->tag]);
-            if (s == LINE_TRANSFERRED) /* the other steps leave the household alone */
+            if (s == LINE_TRANSFERRED) /* (the households of cancels, in the other line, are
+                                        * few, and left to the cache) */
                 PREFETCH(&m->hs[ahead->subject]);
         }
         switch ((enum line_id)s) {
-        case LINE_ACCEPT: return model_on_accept(m, item.tag, t);
+        case LINE_ACCEPT: return model_on_accept(m, item.subject, item.tag, t);
         case LINE_COOLED: return model_on_cooled(m, item.tag, t);
         case LINE_TRANSFERRED: return model_on_transferred(m, item.tag, t);
         case LINE_COUNT: break;

@@ -50,7 +50,8 @@ enum event_kind {
 /* Events after a fixed delay (the end of cooling off for those who cancel then; the
  * transfer, from acceptance, for the others), and the acceptances an auction's offers bring
  * (one batch, sorted once), wait in event lines, not the heap (eventline.h). An item's
- * subject is the household, its tag the household's record. */
+ * subject is the household, its tag the household's record (with ACCEPT_CANCELS, in the
+ * accept line). */
 enum line_id { LINE_ACCEPT, LINE_COOLED, LINE_TRANSFERRED, LINE_COUNT };
 
 /* A household's place in its current registration. Final states come last. */
@@ -88,6 +89,7 @@ enum state {
 #define HS_PAPER 0x80u
 #define HS_STATE 0x7fu
 #define WHO_RECORD 0x80000000u
+#define ACCEPT_CANCELS 0x80000000u /* in the tag of an item of LINE_ACCEPT, beside the record */
 #define NO_RECORD UINT32_MAX
 
 struct record {
@@ -266,12 +268,6 @@ static inline int schedule(struct model *m, double t, enum event_kind kind, uint
     return calendar_schedule(m->cal, fmax(t, now), kind, subject, NULL);
 }
 
-/* Puts the next step of record r's offer in a line, due at t. */
-static inline int line_push(struct model *m, enum line_id id, double t, uint32_t r, bool arm)
-{
-    return eventline_push(&m->lines[id], m->cal, t, m->rec[r].hh, r, arm);
-}
-
 /* The array `items` (of elements of `size` bytes, *cap of them) with twice the room, or
  * `first` elements when it has none; *cap is updated. Returns NULL, with the array and *cap
  * unchanged, when out of memory. */
@@ -303,7 +299,7 @@ int model_on_known_form(struct model *m, double t);
 
 /* auction_day.c: the auction and the offers it brings, and what households do with them. */
 int model_on_auction(struct model *m, int round, double t);
-int model_on_accept(struct model *m, uint32_t r, double t);
+int model_on_accept(struct model *m, uint32_t household, uint32_t tag, double t);
 int model_on_cooled(struct model *m, uint32_t r, double t);
 int model_on_transferred(struct model *m, uint32_t r, double t);
 
