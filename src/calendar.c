@@ -203,7 +203,7 @@ struct calendar_chunk {
     struct calendar_chunk *next;
     uint32_t n;
 };
-_Static_assert(sizeof(struct calendar_chunk) == 1024, "a chunk in 1 KiB");
+_Static_assert(sizeof(struct calendar_chunk) <= 1024, "a chunk in 1 KiB");
 
 /* An empty chunk, or NULL when out of memory. */
 static struct calendar_chunk *chunk_take(struct calendar *cal)

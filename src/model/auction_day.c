@@ -197,7 +197,7 @@ make_offer(struct model *m, uint32_t i, struct household *h, uint32_t r, int rou
     m->rec[r].round = (uint16_t)round;
     /* The acceptance is counted now, on the day it will come: the counts are read only at
      * the end. Its event, in its place in time, then just passes the household on, told
-     * by the item whether it will cancel, without reaching the record. */
+     * by the item whether it will cancel, without reaching the record (but to trace it). */
     double accepted = receipt + wait;
     (*metric(m, round, M_ACCEPTED))++;
     count_daily(m, accepted, DAILY_ACCEPTED_ONLINE, h);
