@@ -60,9 +60,9 @@ enum state {
     ST_PAPER,    /* form in the post, or waiting for or in data entry */
     ST_ENTERED,  /* registered, waiting for the auction */
     ST_OFFERED,  /* will accept at its accept event, then cool off and transfer (or
-                  * cancel): where it is on that way, its record's line says (so that the
-                  * events of a switch, in no order of memory, touch the household only at
-                  * its end) */
+                  * cancel): where it is on that way, the line holding its item says (so
+                  * that the events of a switch, in no order of memory, touch the
+                  * household only at its end) */
     ST_SWITCHED, /* finals from here */
     ST_DECLINED,
     ST_CANCELLED,
